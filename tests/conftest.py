@@ -1,0 +1,71 @@
+"""Shared fixtures: the tiny real Argos test model, installed once per session, and isolated data dirs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from translator import Settings, Translator
+from translator.models import install_from_file
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+TEST_MODEL = ROOT / ".cache" / "test-model" / "translate-de_en-test.argosmodel"
+SEED = FIXTURES / "alibaba_de.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep argostranslate's and our state out of the real home directory."""
+    home = tmp_path_factory.mktemp("home")
+    saved = {
+        k: os.environ.get(k) for k in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "TRANSLATOR_DATA_DIR")
+    }
+    os.environ["XDG_DATA_HOME"] = str(home / "share")
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    os.environ["XDG_CACHE_HOME"] = str(home / "cache")
+    os.environ["TRANSLATOR_DATA_DIR"] = str(home / "translator")
+    yield home
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def test_model_file() -> Path:
+    """The tiny random-weight Argos package; `make test` builds it, this builds it if missing."""
+    if not TEST_MODEL.exists():
+        sys.path.insert(0, str(ROOT / "tools"))
+        from build_test_model import build_package
+
+        build_package(TEST_MODEL)
+    return TEST_MODEL
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory: pytest.TempPathFactory, test_model_file: Path) -> Path:
+    """A model directory with the test model installed through the same code users run."""
+    directory = tmp_path_factory.mktemp("models")
+    install_from_file(test_model_file, directory)
+    return directory
+
+
+@pytest.fixture
+def settings(tmp_path: Path, model_dir: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", model_dir=model_dir)
+
+
+@pytest.fixture
+def translator(settings: Settings) -> Translator:
+    return Translator(settings)
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")

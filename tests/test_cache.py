@@ -1,0 +1,87 @@
+"""The sentence cache and the caching engine wrapper, with a fake engine (unit tests of pure logic)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from translator.cache import SentenceCache, cache_key
+from translator.engine import CachedEngine, Translation
+from translator.models import InstalledModel
+
+
+class FakeEngineForUnitTests:
+    """Upper-cases sentences and counts what reaches it; stands in for the model in pure-logic tests."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.model = InstalledModel(Path("/fake"), "fake-model", "1.0", "de", "en")
+
+    def model_for(self, source: str, target: str) -> InstalledModel:
+        return self.model
+
+    def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
+        self.seen.extend(sentences)
+        return [Translation(s.upper()) for s in sentences]
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [("de", "en")]
+
+    def describe(self) -> dict[str, Any]:
+        return {"engine": "fake", "beam_size": 1}
+
+
+def test_cache_round_trip_and_persistence(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    cache = SentenceCache(path)
+    key = cache_key("m@1", "de", "en", "Hallo")
+    cache.put_many([(key, "m@1", "de", "en", "Hallo", "Hello")])
+    cache.close()
+    again = SentenceCache(path)
+    assert again.get_many([key, "missing"]) == {key: "Hello"}
+    assert len(again) == 1
+
+
+def test_key_depends_on_model_version_and_sentence() -> None:
+    keys = {
+        cache_key("m@1", "de", "en", "Hallo"),
+        cache_key("m@2", "de", "en", "Hallo"),
+        cache_key("m@1", "de", "fr", "Hallo"),
+        cache_key("m@1", "de", "en", "Hallo!"),
+    }
+    assert len(keys) == 4
+
+
+def test_only_misses_reach_the_engine_and_duplicates_once(tmp_path: Path) -> None:
+    fake = FakeEngineForUnitTests()
+    engine = CachedEngine(fake, SentenceCache(tmp_path / "c.sqlite3"))
+    first = engine.translate_batch(["eins", "zwei", "eins"], "de", "en")
+    assert [t.text for t in first] == ["EINS", "ZWEI", "EINS"]
+    assert [t.cached for t in first] == [False, False, False]
+    assert fake.seen == ["eins", "zwei"]
+    second = engine.translate_batch(["zwei", "drei"], "de", "en")
+    assert [t.cached for t in second] == [True, False]
+    assert fake.seen == ["eins", "zwei", "drei"]
+
+
+def test_concurrent_writers_do_not_lock(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    errors: list[BaseException] = []
+
+    def work(worker: int) -> None:
+        try:
+            engine = CachedEngine(FakeEngineForUnitTests(), SentenceCache(path))
+            for round_ in range(20):
+                engine.translate_batch([f"satz {worker} {round_} {i}" for i in range(10)], "de", "en")
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(SentenceCache(path)) == 6 * 20 * 10

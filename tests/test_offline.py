@@ -1,0 +1,50 @@
+"""Proof that a full translation opens no network connection: an audit hook sees every socket call."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, SEED
+
+GUARD = """
+import sys
+events = []
+def hook(event, args):
+    if event.startswith("socket.") and event not in ("socket.__new__",):
+        events.append(event)
+        raise PermissionError("network access attempted: " + event)
+sys.addaudithook(hook)
+from translator.cli import main
+try:
+    main(["translate", sys.argv[1], "--json"], standalone_mode=False)
+finally:
+    print("SOCKET_EVENTS=" + ",".join(events), file=sys.stderr)
+"""
+
+
+def test_translation_makes_no_network_calls(tmp_path: Path, test_model_file: Path) -> None:
+    env = {**os.environ, "TRANSLATOR_DATA_DIR": str(tmp_path / "data"), "HOME": str(tmp_path)}
+    install = subprocess.run(
+        [sys.executable, "-m", "translator", "models", "install", str(test_model_file)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert install.returncode == 0, install.stderr
+    result = subprocess.run(
+        [sys.executable, "-c", GUARD, str(SEED)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "SOCKET_EVENTS=\n" in result.stderr or result.stderr.rstrip().endswith("SOCKET_EVENTS=")
+    assert len(json.loads(result.stdout)["blocks"]) == 9
+
+
+def test_guard_would_catch_a_connection(tmp_path: Path) -> None:
+    """The guard itself works: a script that connects is caught."""
+    script = GUARD.replace(
+        "from translator.cli import main", "import socket; socket.create_connection(('127.0.0.1', 9))"
+    )
+    result = subprocess.run([sys.executable, "-c", script, "x"], capture_output=True, text=True, timeout=60)
+    assert "network access attempted" in result.stderr

@@ -1,0 +1,106 @@
+"""translate_document end to end through the real Argos engine and the tiny test model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from translator import InputError, ModelError, Settings, Translator, translate_document
+from translator.document import Document
+
+SEED_KINDS = ["title", "subtitle", "byline", "paragraph", "paragraph", "heading", "paragraph", "paragraph", "footer"]
+
+
+def test_seed_document_shape(translator: Translator, seed_text: str) -> None:
+    data = translator.translate_document(seed_text).to_dict()
+    assert data["detected"]["language"] == "de" and data["detected"]["confidence"] > 0.9
+    assert [b["kind"] for b in data["blocks"]] == SEED_KINDS
+    for block in data["blocks"]:
+        assert block["translation"].strip()
+        assert block["detected"]["language"] == "de"
+        for sentence in block["sentences"]:
+            assert set(sentence) >= {"source", "translation", "cached", "flags"}
+            assert sentence["translation"]
+            assert (
+                block["translation"][sentence["translation_start"] : sentence["translation_end"]]
+                == sentence["translation"]
+            )
+    assert data["provenance"]["model"] == "translate-de_en-test"
+    assert data["provenance"]["version"] == "1.0"
+    assert data["timings"]["total_ms"] > 0
+    json.dumps(data)
+
+
+def test_second_run_is_served_from_cache(translator: Translator, seed_text: str) -> None:
+    first = translator.translate_document(seed_text)
+    second = Translator(translator.settings).translate_document(seed_text)
+    assert not any(s.cached for s in first.sentences)
+    assert all(s.cached for s in second.sentences)
+    assert [s.translation for s in first.sentences] == [s.translation for s in second.sentences]
+
+
+def test_cache_off_translates_every_time(settings: Settings, seed_text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRANSLATOR_CACHE", "off")
+    off = Settings.from_env(data_dir=settings.data_dir, model_dir=settings.model_dir)
+    assert off.cache is False
+    for _ in range(2):
+        document = Translator(off).translate_document(seed_text)
+        assert not any(s.cached for s in document.sentences)
+    assert not off.cache_path.exists()
+
+
+def test_document_round_trips_through_json(translator: Translator, seed_text: str) -> None:
+    document = translator.translate_document(seed_text)
+    again = Document.from_dict(json.loads(json.dumps(document.to_dict())))
+    assert again.to_dict() == document.to_dict()
+
+
+def test_english_article_is_not_translated(translator: Translator) -> None:
+    text = (FIXTURES / "english_article.txt").read_text(encoding="utf-8")
+    document = translator.translate_document(text)
+    assert document.detected.language == "en"
+    assert document.provenance["model"] is None
+    assert all(b.translation == b.source for b in document.blocks)
+    assert any("already" in note for note in document.notes)
+
+
+def test_missing_pair_is_a_model_error(translator: Translator) -> None:
+    with pytest.raises(ModelError, match="No de→fr model"):
+        translator.translate_document("Das ist ein deutscher Satz über das Wetter.", target="fr")
+
+
+def test_bad_language_code_is_an_input_error(translator: Translator) -> None:
+    with pytest.raises(InputError, match="language code"):
+        translator.translate_document("Hallo Welt, wie geht es dir heute?", source="<script>")
+
+
+def test_undetectable_text_asks_for_a_source(translator: Translator) -> None:
+    with pytest.raises(InputError, match="choose the source"):
+        translator.translate_document("12345 678")
+
+
+def test_progress_reports_every_slice(translator: Translator, seed_text: str) -> None:
+    seen: list[tuple[int, int]] = []
+    document = translator.translate_document(seed_text, progress=lambda d, t: seen.append((d, t)), batch_sentences=5)
+    total = len(document.sentences)
+    assert seen[-1] == (total, total)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_module_function_uses_environment(model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRANSLATOR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TRANSLATOR_MODEL_DIR", str(model_dir))
+    document = translate_document("Die Olympischen Spiele beginnen bald in einer großen Stadt.")
+    assert document.source_language == "de" and document.blocks[0].translation
+    assert (tmp_path / "cache.sqlite3").exists()
+
+
+def test_concurrent_documents_share_one_engine(translator: Translator, seed_text: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        documents = list(pool.map(lambda _: translator.translate_document(seed_text), range(4)))
+    assert len({tuple(s.translation for s in d.sentences) for d in documents}) == 1

@@ -1,0 +1,109 @@
+"""The bilingual document: blocks of an article, their sentences and translations.
+
+Plain dataclasses so every layer (web, API, CLI, exports) reads the same shape;
+``Document.to_dict`` is the JSON contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+BLOCK_KINDS = ("title", "subtitle", "byline", "heading", "paragraph", "footer")
+
+
+@dataclass
+class Detection:
+    language: str
+    confidence: float
+    low_confidence: bool = False
+    inherited: bool = False
+
+
+@dataclass
+class Sentence:
+    source: str
+    start: int
+    end: int
+    translation: str = ""
+    cached: bool = False
+    flags: list[str] = field(default_factory=list)
+    translation_start: int = 0
+    translation_end: int = 0
+
+
+@dataclass
+class Block:
+    kind: str
+    source: str
+    line: int
+    sentences: list[Sentence] = field(default_factory=list)
+    translation: str = ""
+    detected: Detection | None = None
+    markup: str = ""
+    data: dict[str, str] = field(default_factory=dict)
+
+    def join_translations(self) -> None:
+        """Build the block translation from its sentences and record each sentence's offsets in it."""
+        parts: list[str] = []
+        position = 0
+        for sentence in self.sentences:
+            text = sentence.translation.strip()
+            if parts and text:
+                position += 1
+            sentence.translation_start = position
+            position += len(text)
+            sentence.translation_end = position
+            if text:
+                parts.append(text)
+        self.translation = " ".join(parts)
+
+
+@dataclass
+class Document:
+    blocks: list[Block]
+    detected: Detection
+    source_language: str
+    target_language: str
+    provenance: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        for block in self.blocks:
+            if block.kind == "title":
+                return block.source
+        return self.blocks[0].source if self.blocks else ""
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [s for block in self.blocks for s in block.sentences]
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(block.source.split()) for block in self.blocks)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["title"] = self.title
+        data["word_count"] = self.word_count
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        blocks = []
+        for raw in data["blocks"]:
+            sentences = [Sentence(**s) for s in raw.get("sentences", [])]
+            detected = Detection(**raw["detected"]) if raw.get("detected") else None
+            fields_ = {k: v for k, v in raw.items() if k not in ("sentences", "detected")}
+            blocks.append(Block(**fields_, sentences=sentences, detected=detected))
+        return cls(
+            blocks=blocks,
+            detected=Detection(**data["detected"]),
+            source_language=data["source_language"],
+            target_language=data["target_language"],
+            provenance=data.get("provenance", {}),
+            timings=data.get("timings", {}),
+            notes=data.get("notes", []),
+        )

@@ -1,0 +1,185 @@
+"""Translation engines: a small interface, the Argos/CTranslate2 engine, and a caching wrapper.
+
+The Argos engine translates every sentence of a request in one batched
+CTranslate2 call (length-sorted, int8 on CPU) through the package's own
+tokenizer, instead of one ``argostranslate.translate.translate()`` call per
+paragraph. Models load once per engine, under a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from translator.cache import SentenceCache, cache_key
+from translator.config import Settings
+from translator.errors import ModelError
+from translator.models import InstalledModel, find_model, list_models, load_argos_package
+
+MAX_INPUT_TOKENS = 400
+
+
+@dataclass
+class Translation:
+    text: str
+    cached: bool = False
+
+
+class Engine(Protocol):
+    """What the pipeline needs from a translation engine."""
+
+    def model_for(self, source: str, target: str) -> InstalledModel:
+        """The model that translates source→target; raises ModelError when there is none."""
+        ...
+
+    def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
+        """Translate sentences, returning one Translation per input, in order."""
+        ...
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Installed language pairs."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """Engine options that belong in provenance."""
+        ...
+
+
+@dataclass
+class _Loaded:
+    model: InstalledModel
+    translator: Any
+    tokenizer: Any
+
+
+class ArgosEngine:
+    """CTranslate2 over installed Argos packages."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._loaded: dict[tuple[str, str], _Loaded] = {}
+        self._lock = threading.Lock()
+
+    def pairs(self) -> list[tuple[str, str]]:
+        models, _ = list_models(self.settings.resolved_model_dir)
+        return sorted({(m.source_language, m.target_language) for m in models})
+
+    def model_for(self, source: str, target: str) -> InstalledModel:
+        model = find_model(self.settings.resolved_model_dir, source, target)
+        if model is None:
+            installed = ", ".join(f"{s}→{t}" for s, t in self.pairs()) or "none"
+            raise ModelError(
+                f"No {source}→{target} model is installed (installed: {installed}). "
+                f"Install one with: python -m translator models install FILE.argosmodel"
+            )
+        return model
+
+    def describe(self) -> dict[str, Any]:
+        import ctranslate2
+
+        return {
+            "engine": f"ctranslate2 {ctranslate2.__version__}",
+            "beam_size": self.settings.beam_size,
+            "compute_type": self.settings.compute_type,
+        }
+
+    def load(self, source: str, target: str) -> _Loaded:
+        """Load (once) the CTranslate2 translator and tokenizer for a pair."""
+        with self._lock:
+            loaded = self._loaded.get((source, target))
+            if loaded is None:
+                loaded = self._load(self.model_for(source, target))
+                self._loaded[(source, target)] = loaded
+            return loaded
+
+    def _load(self, model: InstalledModel) -> _Loaded:
+        import ctranslate2
+
+        try:
+            translator = ctranslate2.Translator(
+                str(model.path / "model"),
+                device="cpu",
+                compute_type=self.settings.compute_type,
+                inter_threads=self.settings.inter_threads or 1,
+                intra_threads=self.settings.intra_threads,
+            )
+            package = load_argos_package(model)
+        except (RuntimeError, ValueError, OSError) as error:
+            raise ModelError(f"The model {model.key} at {model.path} could not be loaded: {error}") from None
+        if getattr(package, "tokenizer", None) is None:
+            raise ModelError(f"The model {model.key} has no tokenizer (sentencepiece.model or bpe.model).")
+        return _Loaded(model, translator, package.tokenizer)
+
+    def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
+        if not sentences:
+            return []
+        loaded = self.load(source, target)
+        pieces: list[list[str]] = []
+        owner: list[int] = []
+        for index, sentence in enumerate(sentences):
+            tokens = loaded.tokenizer.encode(sentence)
+            for start in range(0, max(len(tokens), 1), MAX_INPUT_TOKENS):
+                pieces.append(tokens[start : start + MAX_INPUT_TOKENS])
+                owner.append(index)
+        order = sorted(range(len(pieces)), key=lambda i: len(pieces[i]))
+        prefix = loaded.model.target_prefix
+        results = loaded.translator.translate_batch(
+            [pieces[i] for i in order],
+            target_prefix=[[prefix]] * len(order) if prefix else None,
+            beam_size=self.settings.beam_size,
+            max_batch_size=self.settings.max_batch_size,
+            max_decoding_length=self.settings.max_decoding_length,
+            replace_unknowns=True,
+        )
+        outputs = [""] * len(pieces)
+        for position, result in zip(order, results, strict=True):
+            text = loaded.tokenizer.decode(result.hypotheses[0])
+            if prefix and text.startswith(prefix):
+                text = text[len(prefix) :]
+            outputs[position] = text.strip()
+        joined: list[list[str]] = [[] for _ in sentences]
+        for index, text in zip(owner, outputs, strict=True):
+            if text:
+                joined[index].append(text)
+        return [Translation(" ".join(parts)) for parts in joined]
+
+
+class CachedEngine:
+    """Wraps an engine with the persistent sentence cache; only misses reach the model, in one batch."""
+
+    def __init__(self, engine: Engine, cache: SentenceCache) -> None:
+        self.engine = engine
+        self.cache = cache
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return self.engine.pairs()
+
+    def model_for(self, source: str, target: str) -> InstalledModel:
+        return self.engine.model_for(source, target)
+
+    def describe(self) -> dict[str, Any]:
+        return {**self.engine.describe(), "cache": str(self.cache.path)}
+
+    def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
+        model = self.engine.model_for(source, target)
+        options = self.engine.describe()
+        model_key = f"{model.key}|beam={options.get('beam_size')}|{options.get('compute_type')}"
+        keys = [cache_key(model_key, source, target, s) for s in sentences]
+        found = self.cache.get_many(keys)
+        texts: dict[str, str] = {}
+        for key, sentence in zip(keys, sentences, strict=True):
+            if key not in found:
+                texts.setdefault(key, sentence)
+        missing = list(texts)
+        if missing:
+            fresh = self.engine.translate_batch([texts[k] for k in missing], source, target)
+            self.cache.put_many(
+                (key, model.key, source, target, texts[key], result.text)
+                for key, result in zip(missing, fresh, strict=True)
+            )
+            new = {key: result.text for key, result in zip(missing, fresh, strict=True)}
+        else:
+            new = {}
+        return [Translation(found[k], cached=True) if k in found else Translation(new[k]) for k in keys]

@@ -1,0 +1,17 @@
+"""Errors the core raises on purpose; every layer turns them into a clear message."""
+
+
+class TranslatorError(Exception):
+    """Base class: the message is meant for the user, not a stack trace."""
+
+
+class InputError(TranslatorError):
+    """The article itself is unusable (empty, too large, not text)."""
+
+
+class ConfigError(TranslatorError):
+    """A setting has a value the core cannot use."""
+
+
+class ModelError(TranslatorError):
+    """No usable model for the request: not installed, corrupt, or the pair is unsupported."""

@@ -1,0 +1,157 @@
+"""The one entry point: article text in, aligned bilingual Document out.
+
+Web, API and CLI all call ``Translator.translate_document`` (or the module
+function ``translate_document``); none of them segments, detects, caches or
+translates on its own.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from translator.cache import SentenceCache
+from translator.config import Settings
+from translator.detect import UNDETERMINED, LanguageDetector
+from translator.document import Block, Document
+from translator.engine import ArgosEngine, CachedEngine, Engine
+from translator.errors import InputError, ModelError
+from translator.flags import quality_flags
+from translator.segment import parse_blocks, split_sentences
+
+Progress = Callable[[int, int], None]
+
+
+class Translator:
+    """Holds the engine, cache and detector for one configuration; safe to share between threads."""
+
+    def __init__(self, settings: Settings | None = None, engine: Engine | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self._engine = engine
+        self.detector = LanguageDetector()
+
+    @cached_property
+    def cache(self) -> SentenceCache | None:
+        return SentenceCache(self.settings.cache_path) if self.settings.cache else None
+
+    @cached_property
+    def engine(self) -> Engine:
+        base = self._engine or ArgosEngine(self.settings)
+        return CachedEngine(base, self.cache) if self.cache is not None else base
+
+    def translate_document(
+        self,
+        text: str,
+        source: str = "auto",
+        target: str = "en",
+        progress: Progress | None = None,
+        batch_sentences: int = 0,
+    ) -> Document:
+        """Segment, detect, translate and flag an article.
+
+        ``progress(done, total)`` is called as sentences finish; ``batch_sentences``
+        > 0 translates in slices of that many sentences so progress can be reported
+        (0 means one batch for the whole article, the fastest).
+        """
+        started = time.perf_counter()
+        source, target = _language_code(source, "source"), _language_code(target, "target")
+        blocks = parse_blocks(text, self.settings.max_chars)
+        detected = self.detector.detect("\n".join(block.source for block in blocks))
+        source_language = detected.language if source == "auto" else source
+        split_sentences(blocks, source_language)
+        parsed = time.perf_counter()
+        self.detector.detect_blocks(blocks, detected)
+        document = Document(blocks, detected, source_language, target)
+        if source == "auto" and detected.language == UNDETERMINED:
+            raise InputError("Could not recognise the article's language; choose the source language explicitly.")
+        if source != "auto" and source != detected.language and not detected.low_confidence:
+            document.notes.append(f"The article looks like '{detected.language}' but was translated as '{source}'.")
+        detected_at = time.perf_counter()
+        if source_language == target:
+            document.notes.append(f"The article is already in '{target}'; nothing was translated.")
+            self._copy_through(blocks)
+            document.provenance = {"model": None, "version": None, "skipped": "source language equals target"}
+        else:
+            model = self.engine.model_for(source_language, target)
+            self._translate_blocks(blocks, source_language, target, progress, batch_sentences)
+            document.provenance = {**model.describe(), **self.engine.describe()}
+        finished = time.perf_counter()
+        document.timings = {
+            "segment_and_detect_ms": _ms(parsed - started),
+            "block_detect_ms": _ms(detected_at - parsed),
+            "translate_ms": _ms(finished - detected_at),
+            "total_ms": _ms(finished - started),
+        }
+        return document
+
+    def _translate_blocks(
+        self, blocks: list[Block], source: str, target: str, progress: Progress | None, batch_sentences: int
+    ) -> None:
+        sentences = [s for block in blocks for s in block.sentences]
+        step = batch_sentences if batch_sentences > 0 else max(len(sentences), 1)
+        for start in range(0, len(sentences), step):
+            chunk = sentences[start : start + step]
+            results = self.engine.translate_batch([s.source for s in chunk], source, target)
+            for sentence, result in zip(chunk, results, strict=True):
+                sentence.translation = result.text
+                sentence.cached = result.cached
+                sentence.flags = quality_flags(sentence.source, result.text)
+            if progress is not None:
+                progress(min(start + step, len(sentences)), len(sentences))
+        for block in blocks:
+            block.join_translations()
+
+    @staticmethod
+    def _copy_through(blocks: list[Block]) -> None:
+        for block in blocks:
+            for sentence in block.sentences:
+                sentence.translation = sentence.source
+            block.join_translations()
+
+    def status(self) -> dict[str, Any]:
+        """Installed pairs and cache size, for the CLI, the API and readiness checks."""
+        return {
+            "pairs": [f"{s}-{t}" for s, t in self.engine.pairs()],
+            "cache_entries": len(self.cache) if self.cache is not None else None,
+        }
+
+
+LANGUAGE_CODE = re.compile(r"^(auto|[a-z]{2,3}(-[a-z0-9]{2,8})?)$")
+
+
+def _language_code(code: str, what: str) -> str:
+    normalised = code.strip().lower() if isinstance(code, str) else ""
+    if not LANGUAGE_CODE.match(normalised):
+        raise InputError(f"The {what} language must be a language code such as 'de' or 'auto', got {code!r}.")
+    return normalised
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+_default: dict[Settings, Translator] = {}
+_default_lock = threading.Lock()
+
+
+def default_translator(settings: Settings | None = None) -> Translator:
+    """One Translator per configuration and process, so the model loads once."""
+    settings = settings or Settings.from_env()
+    with _default_lock:
+        if settings not in _default:
+            _default[settings] = Translator(settings)
+        return _default[settings]
+
+
+def translate_document(
+    text: str, source: str = "auto", target: str = "en", settings: Settings | None = None
+) -> Document:
+    """Translate an article with the process-wide Translator for ``settings`` (from the environment)."""
+    return default_translator(settings).translate_document(text, source, target)
+
+
+__all__ = ["ModelError", "Translator", "default_translator", "translate_document"]

@@ -1,0 +1,1 @@
+"""The web layer: Flask blueprints over the core in ``translator/``."""
