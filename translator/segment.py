@@ -143,7 +143,7 @@ def _to_block(group: list[_Line]) -> Block:
 
 
 def _looks_like_prose(text: str) -> bool:
-    return len(text) > 160 or (text.endswith((".", "!", "?", "…")) and len(text.split()) > 6)
+    return len(text) > 160 or (text.endswith((".", "!", "?", "…", '"', "“")) and len(text.split()) >= 4)
 
 
 def _classify(blocks: list[Block]) -> None:
@@ -162,9 +162,9 @@ def _classify(blocks: list[Block]) -> None:
         elif _is_byline(text):
             block.kind = "byline"
             _byline_data(block)
-        elif index < first_prose and not _looks_like_prose(text):
+        elif index < first_prose and index <= 2 and not text.endswith((".", ",", ";")):
             block.kind = "subtitle"
-        elif index > last_prose and (FOOTER_PATTERNS.match(text) or len(text) < 60):
+        elif index > last_prose and (FOOTER_PATTERNS.match(text) or _short_trailer(text, last_prose)):
             block.kind = "footer"
         elif not _looks_like_prose(text) and len(text) <= 120 and not text.endswith((".", ",", ";")):
             block.kind = "heading"
@@ -255,3 +255,8 @@ def _cap_length(text: str, start: int, end: int) -> list[tuple[int, int]]:
         start = cut
     pieces.append((start, end))
     return pieces
+
+
+def _short_trailer(text: str, last_prose: int) -> bool:
+    """Short, unpunctuated lines after the last paragraph are boilerplate (tags, 'related' links)."""
+    return last_prose >= 0 and len(text) < 60 and not text.endswith((".", "!", "?", "…"))

@@ -1,0 +1,57 @@
+"""Background jobs over the document store: progress, results, cancel, resume after a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from translator import Translator
+from translator.jobs import JobRunner
+from translator.store import DocumentStore
+
+
+def test_job_runs_to_done_with_progress(translator: Translator, seed_text: str, tmp_path: Path) -> None:
+    store = DocumentStore(tmp_path / "docs.sqlite3")
+    runner = JobRunner(translator, store)
+    doc_id = store.create(seed_text, "auto", "en")
+    runner.submit(doc_id)
+    runner.wait(doc_id, timeout=120)
+    stored = store.get(doc_id)
+    assert stored is not None and stored.status == "done" and stored.progress == 100.0
+    document = stored.document()
+    assert document is not None and len(document.blocks) == 9
+    assert stored.title == "Alibaba ist auf großem Expansionskurs" and stored.source_language == "de"
+    assert stored.summary()["total_sentences"] == len(document.sentences)
+
+
+def test_failed_job_keeps_the_message(translator: Translator, tmp_path: Path) -> None:
+    store = DocumentStore(tmp_path / "docs.sqlite3")
+    runner = JobRunner(translator, store)
+    doc_id = store.create("Ein deutscher Satz über das Wetter von heute.", "de", "fr")
+    runner.submit(doc_id)
+    runner.wait(doc_id, timeout=60)
+    stored = store.get(doc_id)
+    assert stored is not None and stored.status == "failed" and "No de→fr model" in (stored.error or "")
+
+
+def test_unfinished_jobs_resume_in_a_new_runner(translator: Translator, seed_text: str, tmp_path: Path) -> None:
+    path = tmp_path / "docs.sqlite3"
+    store = DocumentStore(path)
+    doc_id = store.create(seed_text, "auto", "en")
+    store.mark_running(doc_id)  # as if the process died mid-job
+    store.close()
+    reopened = DocumentStore(path)
+    runner = JobRunner(translator, reopened)
+    assert runner.resume_pending() == [doc_id]
+    runner.wait(doc_id, timeout=120)
+    assert reopened.get(doc_id).status == "done"  # type: ignore[union-attr]
+
+
+def test_cancel_and_delete(translator: Translator, seed_text: str, tmp_path: Path) -> None:
+    store = DocumentStore(tmp_path / "docs.sqlite3")
+    runner = JobRunner(translator, store)
+    doc_id = store.create(seed_text, "auto", "en")
+    assert runner.cancel(doc_id)
+    runner.submit(doc_id)
+    runner.wait(doc_id, timeout=60)
+    assert store.get(doc_id).status == "cancelled"  # type: ignore[union-attr]
+    assert store.delete(doc_id) and store.get(doc_id) is None and not store.delete(doc_id)

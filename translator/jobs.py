@@ -1,0 +1,91 @@
+"""Background translation jobs: an in-process worker pool over the document store.
+
+A job is a stored document in status queued → running → done/failed/cancelled.
+Progress is written to the store as sentence slices finish, so a page or an
+API client can poll it. On start, jobs left queued or running by a previous
+process (crash, SIGKILL) are resumed; the sentence cache makes the finished
+part free.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from translator.errors import TranslatorError
+from translator.pipeline import Translator
+from translator.store import DocumentStore
+
+log = logging.getLogger(__name__)
+PROGRESS_SLICE = 16  # sentences per engine call in a job: progress granularity vs. batching
+
+
+class JobCancelled(Exception):
+    """Raised inside a job's progress callback to stop it."""
+
+
+class JobRunner:
+    def __init__(self, translator: Translator, store: DocumentStore, workers: int = 1) -> None:
+        self.translator = translator
+        self.store = store
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="translate-job")
+        self._cancelled: set[str] = set()
+        self._futures: dict[str, Future[None]] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, doc_id: str) -> None:
+        with self._lock:
+            self._cancelled.discard(doc_id)
+            self._futures[doc_id] = self._pool.submit(self._run, doc_id)
+
+    def resume_pending(self) -> list[str]:
+        """Queue again every job a previous process left unfinished."""
+        pending = self.store.active_ids()
+        for doc_id in pending:
+            self.submit(doc_id)
+        return pending
+
+    def cancel(self, doc_id: str) -> bool:
+        stored = self.store.get(doc_id)
+        if stored is None or stored.status not in ("queued", "running"):
+            return False
+        with self._lock:
+            self._cancelled.add(doc_id)
+        self.store.set_status(doc_id, "cancelled", "Cancelled by the user.")
+        return True
+
+    def wait(self, doc_id: str, timeout: float | None = None) -> None:
+        future = self._futures.get(doc_id)
+        if future is not None:
+            future.result(timeout)
+
+    def _run(self, doc_id: str) -> None:
+        stored = self.store.get(doc_id)
+        if stored is None or doc_id in self._cancelled or stored.status not in ("queued", "running"):
+            return
+        self.store.mark_running(doc_id)
+
+        def progress(done: int, total: int) -> None:
+            if doc_id in self._cancelled:
+                raise JobCancelled
+            self.store.set_progress(doc_id, done, total)
+
+        try:
+            document = self.translator.translate_document(
+                stored.text, stored.requested_source, stored.target_language, progress, PROGRESS_SLICE
+            )
+        except JobCancelled:
+            return
+        except TranslatorError as error:
+            self.store.set_status(doc_id, "failed", str(error))
+            return
+        except Exception as error:  # a job must never die silently; the message is kept, the trace is logged
+            log.exception("job %s failed", doc_id)
+            self.store.set_status(doc_id, "failed", f"Internal error: {type(error).__name__}")
+            return
+        if doc_id not in self._cancelled:
+            self.store.finish(doc_id, document)
+
+    def shutdown(self, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=not wait)
