@@ -33,6 +33,7 @@ run: $(DEPS_STAMP) $(TEST_MODEL)
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) 'app:create_app()'
 
 test: $(DEPS_STAMP) $(TEST_MODEL)
+	tools/ensure-chromium.sh
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest

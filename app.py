@@ -2,23 +2,50 @@
 
 from __future__ import annotations
 
+import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 
 from translator import Settings, Translator
+from translator.jobs import JobRunner
+from translator.store import DocumentStore
+from web import api, ops, reader
+from web.services import Services
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app; ``config`` may carry ``TRANSLATOR_SETTINGS`` (a Settings) and Flask options (tests)."""
+    """Build the app. ``config`` may carry ``TRANSLATOR_SETTINGS`` (a Settings) and Flask options (tests)."""
+    config = config or {}
+    settings: Settings = config.get("TRANSLATOR_SETTINGS") or Settings.from_env()
     app = Flask(__name__, template_folder="templates", static_folder="static")
-    app.config.from_mapping(MAX_CONTENT_LENGTH=2 * 1024 * 1024)
-    if config:
-        app.config.update(config)
-    settings = app.config.get("TRANSLATOR_SETTINGS") or Settings.from_env()
-    app.extensions["translator"] = Translator(settings)
-
-    from web.ops import bp as ops_bp
-
-    app.register_blueprint(ops_bp)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.upload_max_bytes,
+        SECRET_KEY=_secret_key(settings.data_dir),
+        RESUME_JOBS=True,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(config)
+    translator = Translator(settings)
+    store = DocumentStore(settings.data_dir / "documents.sqlite3")
+    jobs = JobRunner(translator, store, workers=settings.job_workers)
+    app.extensions["translator_services"] = Services(settings, translator, store, jobs)
+    app.extensions["csrf"] = CSRFProtect(app)
+    ops.init_app(app)
+    reader.init_app(app)
+    api.init_app(app)
+    if app.config["RESUME_JOBS"]:
+        jobs.resume_pending()
     return app
+
+
+def _secret_key(data_dir: Path) -> str:
+    """A per-installation secret, created once and kept in the data directory (sessions, CSRF)."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,3 +70,23 @@ def translator(settings: Settings) -> Translator:
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Any]:
+    """The Flask app on the test model, CSRF off (a dedicated test checks CSRF with it on)."""
+    from app import create_app
+
+    application = create_app({"TRANSLATOR_SETTINGS": settings, "TESTING": True, "WTF_CSRF_ENABLED": False})
+    yield application
+    application.extensions["translator_services"].jobs.shutdown(wait=True)
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Any) -> Any:
+    return app.test_cli_runner()

@@ -52,6 +52,21 @@ class Settings:
     max_batch_size: int = _setting(32, "Sentences per CTranslate2 batch (sorted by length).")
     max_decoding_length: int = _setting(256, "Upper bound on tokens generated for one sentence.")
     max_chars: int = _setting(500_000, "Largest article, in characters, accepted by translate_document.")
+    upload_max_bytes: int = _setting(2 * 1024 * 1024, "Largest upload or request body, in bytes (web and API).")
+    job_workers: int = _setting(1, "Background translation jobs run at once (each uses every core).")
+    api_max_chars: int = _setting(20_000, "Most characters one /translate request may carry (all items together).")
+    api_max_batch: int = _setting(50, "Most items in one /translate request when q is a list.")
+    api_keys_required: bool = _setting(
+        False, "Refuse API requests without a valid key (manage keys: python -m translator keys)."
+    )
+    rate_limit: str = _setting(
+        "120 per minute", "Requests per client (or per key) on the API; empty disables limiting."
+    )
+    rate_limit_storage: str = _setting("memory://", "flask-limiter storage URI (memory:// or redis://...).")
+    log_format: str = _setting("text", "Log format: text (readable) or json (one object per line).")
+    log_article_text: bool = _setting(
+        False, "Include article text in debug logs (off: logs never contain article text)."
+    )
 
     @property
     def resolved_model_dir(self) -> Path:
@@ -81,12 +96,15 @@ class Settings:
         return updated
 
     def validate(self) -> None:
-        for name in ("beam_size", "max_batch_size", "max_decoding_length", "max_chars"):
+        for name in ("beam_size", "max_batch_size", "max_decoding_length", "max_chars", "upload_max_bytes",
+                     "job_workers", "api_max_chars", "api_max_batch"):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ConfigError(f"{env_name(name)} must be at least 1, got {getattr(self, name)}")
         for name in ("inter_threads", "intra_threads"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{env_name(name)} must not be negative")
+        if self.log_format not in ("text", "json"):
+            raise ConfigError(f"TRANSLATOR_LOG_FORMAT must be text or json, got {self.log_format!r}")
 
 
 def env_name(name: str) -> str:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Flask, jsonify
 from flask.typing import ResponseReturnValue
 
-from translator import Translator, TranslatorError
+from translator import TranslatorError
+from web.services import services
 
 bp = Blueprint("ops", __name__)
 
 
-def get_translator() -> Translator:
-    translator: Translator = current_app.extensions["translator"]
-    return translator
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.extensions["csrf"].exempt(bp)
 
 
 @bp.get("/health")
@@ -24,7 +25,7 @@ def health() -> ResponseReturnValue:
 @bp.get("/ready")
 def ready() -> ResponseReturnValue:
     """The model loads and translates a test sentence."""
-    translator = get_translator()
+    translator = services().translator
     try:
         pairs = translator.engine.pairs()
         if not pairs:
