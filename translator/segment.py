@@ -112,6 +112,11 @@ def _group_lines(text: str) -> list[list[_Line]]:
 
 
 def _parse_markdown(line: str, number: int) -> _Line:
+    parsed = _markdown_line(line, number)
+    return parsed if parsed.text.strip() else _Line(line, number)  # a bare marker ('>', '#') is text
+
+
+def _markdown_line(line: str, number: int) -> _Line:
     if match := MD_HEADING.match(line):
         return _Line(match.group(2) or line, number, match.group(1) + " ", "heading")
     if match := MD_LIST.match(line):
