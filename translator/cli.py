@@ -4,36 +4,20 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 import textwrap
 from pathlib import Path
-from typing import Any, NoReturn
 
 import click
 
-from translator.config import Settings, settings_markdown, settings_table
+from translator.batch import batch
+from translator.cli_common import fail, settings_from
+from translator.config import settings_markdown, settings_table
 from translator.document import Document
-from translator.errors import InputError, ModelError, TranslatorError
+from translator.errors import InputError, TranslatorError
+from translator.keys import keys
 from translator.models import install_from_file, install_from_index, list_models
 from translator.pipeline import Translator
 from translator.textio import read_article
-
-EXIT_INPUT = 2
-EXIT_MODEL = 3
-
-
-def fail(error: TranslatorError) -> NoReturn:
-    """Print the error for a person and exit with a code that says which kind it was."""
-    click.echo(f"error: {error}", err=True)
-    code = EXIT_INPUT if isinstance(error, InputError) else EXIT_MODEL if isinstance(error, ModelError) else 1
-    sys.exit(code)
-
-
-def load_settings(**overrides: Any) -> Settings:
-    try:
-        return Settings.from_env(**overrides)
-    except TranslatorError as error:
-        fail(error)
 
 
 @click.group()
@@ -43,10 +27,6 @@ def load_settings(**overrides: Any) -> Settings:
 def main(ctx: click.Context, data_dir: Path | None, model_dir: Path | None) -> None:
     """Offline article translator (Argos Translate models, nothing leaves the machine)."""
     ctx.obj = {"data_dir": data_dir, "model_dir": model_dir}
-
-
-def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
-    return load_settings(**ctx.obj, **overrides)
 
 
 @main.command()
@@ -133,3 +113,7 @@ def show_settings(markdown: bool) -> None:
         return
     for row in settings_table():
         click.echo(f"{row['variable']:<32} {row['default']:<36} {row['help']}")
+
+
+main.add_command(batch)
+main.add_command(keys)

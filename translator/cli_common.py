@@ -1,0 +1,29 @@
+"""Pieces every command shares: exit codes, error printing, settings from the group's options."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, NoReturn
+
+import click
+
+from translator.config import Settings
+from translator.errors import InputError, ModelError, TranslatorError
+
+EXIT_INPUT = 2
+EXIT_MODEL = 3
+
+
+def fail(error: TranslatorError) -> NoReturn:
+    """Print the error for a person and exit with a code that says which kind it was."""
+    click.echo(f"error: {error}", err=True)
+    code = EXIT_INPUT if isinstance(error, InputError) else EXIT_MODEL if isinstance(error, ModelError) else 1
+    sys.exit(code)
+
+
+def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
+    """Settings from the environment, the group's --data-dir/--model-dir, then the command's overrides."""
+    try:
+        return Settings.from_env(**(ctx.find_root().obj or {}), **overrides)
+    except TranslatorError as error:
+        fail(error)
