@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from translator import Settings, Translator
 from translator.jobs import JobRunner
+from translator.models import list_models
 from translator.store import DocumentStore
-from web import api, ops, reader
+from web import api, logs, ops, reader
 from web.services import Services
 
 
@@ -28,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.config.update(config)
+    logs.init_app(app, settings)
     translator = Translator(settings)
     store = DocumentStore(settings.data_dir / "documents.sqlite3")
     jobs = JobRunner(translator, store, workers=settings.job_workers)
@@ -36,9 +39,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ops.init_app(app)
     reader.init_app(app)
     api.init_app(app)
+    _warn_without_model(translator)
     if app.config["RESUME_JOBS"]:
         jobs.resume_pending()
     return app
+
+
+def _warn_without_model(translator: Translator) -> None:
+    """Start anyway (health checks, the page explain it), but say clearly how to get a model."""
+    _, problems = list_models(translator.settings.resolved_model_dir)
+    for problem in problems:
+        logging.getLogger(__name__).error("Unusable model package: %s", problem)
+    if not translator.engine.pairs():
+        logging.getLogger(__name__).warning(
+            "No translation model installed in %s: /ready answers 503 until one is. Install one with: "
+            "python -m translator models install FILE.argosmodel",
+            translator.settings.resolved_model_dir,
+        )
 
 
 def _secret_key(data_dir: Path) -> str:

@@ -10,7 +10,8 @@ from langdetect.lang_detect_exception import LangDetectException
 from translator.document import Block, Detection
 
 SHORT_TEXT = 20
-DETECT_SAMPLE_CHARS = 20_000
+DOCUMENT_SAMPLE_CHARS = 5_000  # langdetect's cost grows with text length; a few sentences decide it
+BLOCK_SAMPLE_CHARS = 400
 UNDETERMINED = "und"
 
 
@@ -34,18 +35,18 @@ class LanguageDetector:
     def languages(self) -> list[str]:
         return self._loaded().get_lang_list()
 
-    def candidates(self, text: str) -> list[Detection]:
+    def candidates(self, text: str, sample: int = DOCUMENT_SAMPLE_CHARS) -> list[Detection]:
         """All likely languages, most probable first; empty when the text has no letters to go on."""
         detector = self._loaded().create()
-        detector.append(text[:DETECT_SAMPLE_CHARS])
+        detector.append(text[:sample])
         try:
             found = detector.get_probabilities()
         except LangDetectException:
             return []
         return [Detection(_normalise(item.lang), round(float(item.prob), 4)) for item in found]
 
-    def detect(self, text: str) -> Detection:
-        found = self.candidates(text)
+    def detect(self, text: str, sample: int = DOCUMENT_SAMPLE_CHARS) -> Detection:
+        found = self.candidates(text, sample)
         if not found:
             return Detection(UNDETERMINED, 0.0, low_confidence=True)
         best = found[0]
@@ -58,7 +59,7 @@ class LanguageDetector:
             if len(block.source.strip()) < SHORT_TEXT:
                 block.detected = Detection(document.language, document.confidence, low_confidence=True, inherited=True)
             else:
-                block.detected = self.detect(block.source)
+                block.detected = self.detect(block.source, BLOCK_SAMPLE_CHARS)
 
 
 def _normalise(code: str) -> str:
