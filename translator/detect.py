@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import struct
 import threading
 
+from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
@@ -13,6 +17,7 @@ SHORT_TEXT = 20
 DOCUMENT_SAMPLE_CHARS = 5_000  # langdetect's cost grows with text length; a few sentences decide it
 BLOCK_SAMPLE_CHARS = 400
 UNDETERMINED = "und"
+ROW = struct.Struct("<Bd")  # (language index, probability)
 
 
 class LanguageDetector:
@@ -26,10 +31,7 @@ class LanguageDetector:
     def _loaded(self) -> DetectorFactory:
         with self._lock:
             if self._factory is None:
-                factory = DetectorFactory()
-                factory.load_profile(PROFILES_DIRECTORY)
-                factory.set_seed(self._seed)
-                self._factory = factory
+                self._factory = _SparseFactory(self._seed)
             return self._factory
 
     def languages(self) -> list[str]:
@@ -60,6 +62,51 @@ class LanguageDetector:
                 block.detected = Detection(document.language, document.confidence, low_confidence=True, inherited=True)
             else:
                 block.detected = self.detect(block.source, BLOCK_SAMPLE_CHARS)
+
+
+class _SparseDetector(Detector):
+    """langdetect's Detector reading n-gram rows stored sparsely; the arithmetic is unchanged."""
+
+    def _update_lang_prob(self, prob: list[float], word: str | None, alpha: float) -> bool:
+        packed = self.word_lang_prob_map.get(word) if word is not None else None
+        if packed is None:
+            return False
+        row = [0.0] * len(prob)
+        for index, value in ROW.iter_unpack(packed):
+            row[index] = value
+        weight = alpha / self.BASE_FREQ
+        for i in range(len(prob)):
+            prob[i] *= weight + row[i]
+        return True
+
+
+class _SparseFactory(DetectorFactory):
+    """Profiles loaded as packed (language index, probability) pairs per n-gram.
+
+    langdetect keeps a dense Python list of boxed floats per n-gram: about 70 MB
+    for 88k n-grams over 55 languages, where only 2 entries per n-gram are not
+    zero. Packed rows hold the same values in a fraction of that, which matters
+    in a server that should weigh little more than its model.
+    """
+
+    def __init__(self, seed: int) -> None:
+        super().__init__()
+        names = sorted(name for name in os.listdir(PROFILES_DIRECTORY) if not name.startswith("."))
+        rows: dict[str, bytes] = {}
+        for index, name in enumerate(names):
+            with open(os.path.join(PROFILES_DIRECTORY, name), encoding="utf-8") as handle:
+                profile = json.load(handle)
+            self.langlist.append(profile["name"])
+            n_words = profile["n_words"]
+            for word, count in profile["freq"].items():
+                if 1 <= len(word) <= 3:
+                    rows[word] = rows.get(word, b"") + ROW.pack(index, count / n_words[len(word) - 1])
+            del profile
+        self.word_lang_prob_map = rows
+        self.set_seed(seed)
+
+    def _create_detector(self) -> Detector:
+        return _SparseDetector(self)
 
 
 def _normalise(code: str) -> str:

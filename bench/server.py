@@ -1,0 +1,181 @@
+"""Server benchmarks: cold start, latency under concurrent load, and memory, against the real gunicorn setup.
+
+Starts gunicorn with the production config (gunicorn.conf.py) on a free localhost port,
+drives ``POST /translate`` and ``POST /api/v1/documents`` with 1, 4 and 8 concurrent
+clients (a fixed number of requests each), with the sentence cache off and on, and
+compares the server's peak memory with a bare Python process that only loads the
+CTranslate2 model. Traffic goes to 127.0.0.1 only.
+Usage: python bench/server.py [--model PATH.argosmodel] [--requests N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ROOT, SEED, isolate_state, model_file, report
+
+CONCURRENCY = (1, 4, 8)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def post(url: str, body: dict[str, Any]) -> tuple[int, float, dict[str, Any]]:
+    data = json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=300) as response:
+            payload = json.loads(response.read())
+            status = response.status
+    except urllib.error.HTTPError as error:
+        payload, status = {"error": error.read().decode(errors="replace")}, error.code
+    return status, time.perf_counter() - started, payload
+
+
+def rss_kib(pid: int, field: str = "VmHWM") -> int:
+    """Peak (VmHWM) or current (VmRSS) resident memory of a process, in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+class Server:
+    """gunicorn 'app:create_app()' with the project's config, in its own process group."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}",
+             "app:create_app()"],
+            cwd=ROOT, env={**env, "TRANSLATOR_RATE_LIMIT": ""}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.cold_start = self._wait_ready(started)
+
+    def _wait_ready(self, started: float) -> float:
+        while time.perf_counter() - started < 120:
+            try:
+                with urllib.request.urlopen(self.url + "/ready", timeout=5) as response:
+                    if response.status == 200:
+                        return time.perf_counter() - started
+            except (OSError, urllib.error.HTTPError):
+                time.sleep(0.05)
+        raise RuntimeError("server did not become ready in 120 s")
+
+    def worker_peak_kib(self) -> int:
+        return sum(rss_kib(pid) for pid in children(self.process.pid))
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=60)
+
+
+def load(url: str, body: dict[str, Any], clients: int, requests: int) -> dict[str, float]:
+    """`requests` requests from `clients` concurrent clients; latency percentiles and throughput."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = list(pool.map(lambda _: post(url, body), range(requests)))
+    elapsed = time.perf_counter() - started
+    failures = [r for r in results if r[0] != 200]
+    if failures:
+        raise RuntimeError(f"{len(failures)} failed requests, first: {failures[0][0]} {failures[0][2]}")
+    latencies = sorted(r[1] for r in results)
+    quantiles = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {
+        "p50_ms": round(quantiles[49] * 1000, 1),
+        "p95_ms": round(quantiles[94] * 1000, 1),
+        "p99_ms": round(quantiles[98] * 1000, 1),
+        "requests_per_second": round(requests / elapsed, 2),
+    }
+
+
+def bare_model_peak_kib(model_dir: Path) -> int:
+    """A Python process that imports ctranslate2 and loads the model, nothing else."""
+    code = (
+        "import ctranslate2, sys, pathlib\n"
+        "t = ctranslate2.Translator(sys.argv[1], device='cpu', compute_type='int8')\n"
+        "print([l for l in pathlib.Path('/proc/self/status').read_text().splitlines() if l.startswith('VmHWM')][0])"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(model_dir)], capture_output=True, text=True, check=True)
+    return int(out.stdout.split()[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="an .argosmodel file (default: the tiny test model)")
+    parser.add_argument("--requests", type=int, default=24, help="requests per concurrency level")
+    args = parser.parse_args()
+    isolate_state()
+    from translator import Settings
+    from translator.models import install_from_file
+
+    settings = Settings.from_env()
+    model = install_from_file(model_file(args.model), settings.resolved_model_dir)
+    seed = SEED.read_text(encoding="utf-8")
+    bodies = {
+        "translate": ("/translate", {"q": seed, "source": "de", "target": "en", "format": "text"}),
+        "documents": ("/api/v1/documents", {"text": seed, "source": "auto", "target": "en"}),
+    }
+    figures: dict[str, Any] = {"model": model.key, "requests": args.requests, "cores": os.cpu_count()}
+    for cache in ("off", "on"):
+        server = Server({**os.environ, "TRANSLATOR_CACHE": cache})
+        figures[f"cold_start_seconds_cache_{cache}"] = round(server.cold_start, 3)
+        figures[f"worker_peak_kib_after_ready_cache_{cache}"] = server.worker_peak_kib()
+        try:
+            for name, (path, body) in bodies.items():
+                post(server.url + path, body)  # warm the code path (and, with the cache on, the cache)
+                for clients in CONCURRENCY:
+                    result = load(server.url + path, body, clients, args.requests)
+                    figures[f"{name}_cache_{cache}_c{clients}"] = result
+                    print(f"cache {cache:<3} {name:<10} {clients} clients: {result}")
+            if cache == "on":
+                _, seconds, payload = post(server.url + "/api/v1/documents", bodies["documents"][1])
+                figures["warm_document_server_ms"] = payload.get("timings", {}).get("total_ms")
+                figures["warm_document_client_ms"] = round(seconds * 1000, 1)
+            figures[f"worker_peak_kib_after_load_cache_{cache}"] = server.worker_peak_kib()
+        finally:
+            server.stop()
+    figures["bare_ctranslate2_peak_kib"] = bare_model_peak_kib(model.path / "model")
+    peak = max(figures["worker_peak_kib_after_load_cache_off"], figures["worker_peak_kib_after_load_cache_on"])
+    figures["rss_ratio_server_over_bare"] = round(peak / figures["bare_ctranslate2_peak_kib"], 2)
+    cores = os.cpu_count() or 1
+    for name in bodies:
+        single, eight = figures[f"{name}_cache_off_c1"], figures[f"{name}_cache_off_c8"]
+        bound = 1.5 * single["p50_ms"] * (8 / cores)
+        figures[f"{name}_p95_c8_over_fair_share"] = round(eight["p95_ms"] / bound, 2)
+        figures[f"{name}_rps_c8_over_c1"] = round(eight["requests_per_second"] / single["requests_per_second"], 2)
+    print(f"cold start (cache off): {figures['cold_start_seconds_cache_off']} s")
+    print(f"server peak RSS / bare CTranslate2: {figures['rss_ratio_server_over_bare']}")
+    report("server", figures)
+
+
+if __name__ == "__main__":
+    main()
