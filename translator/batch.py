@@ -1,11 +1,287 @@
-"""Batch translation of many article files (issue: batch CLI). Placeholder until it lands."""
+"""``python -m translator batch``: translate a folder of articles into bilingual files, resumably.
+
+The command owns the run: it finds the inputs (batch_inputs), skips what the
+manifest says is finished (batch_manifest), translates the rest on a thread
+pool sharing one Translator and its sentence cache (batch_work), reports
+progress (batch_progress) and stops cleanly on Ctrl-C or SIGTERM.
+"""
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
 import click
 
+from translator.batch_inputs import Item, discover
+from translator.batch_manifest import MANIFEST_NAME, Manifest, locked, remove_stale_temps
+from translator.batch_plan import describe_plan, plan
+from translator.batch_progress import progress_for
+from translator.batch_work import Options, Outcome, translate_item, unchanged
+from translator.cli_common import fail, settings_from
+from translator.config import Settings
+from translator.engine import ArgosEngine, Engine
+from translator.errors import InputError, ModelError, TranslatorError
+from translator.exports import EXPORT_FORMATS
+from translator.pipeline import LANGUAGE_CODE, Translator
 
-@click.command()
-def batch() -> None:
-    """Translate many files into a folder of bilingual outputs (not implemented yet)."""
-    raise click.ClickException("batch is not implemented yet")
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+DEFAULT_FORMATS = "html,json"
+
+EPILOG = f"""\b
+Outputs: one file per format under OUT, at the input's path relative to the
+directory given (for files and globs: its file name), with the language pair
+(the detected source language, with --source auto) before the extension:
+  articles/sub/bericht.md -> OUT/sub/bericht.de-en.html, ...de-en.json
+  formats html, md, tsv, json; xliff is written as .xlf
+Inputs differing only in suffix keep it (bericht.txt.de-en.html, bericht.md.de-en.html);
+two inputs with the same relative name (files from different folders) get -2,
+-3... (bericht-2.de-en.html). Folders are read recursively for .txt, .md,
+.markdown, .html and .htm files, leaving out hidden entries and OUT itself.
+JSON outputs leave out per-run fields (timings, cached flags, cache path), so
+the same input, model and options always give the same bytes.
+
+\b
+Resume: OUT/{MANIFEST_NAME} records each finished file (content hash,
+model name@version, options, outputs). Run the same command again: unchanged
+files are skipped; changed files, another model or other options are redone;
+failed files are always retried. Outputs are written to a temporary file and
+renamed, so none is ever half-written. Ctrl-C or SIGTERM finishes the current
+file(s) and stops (exit 130); a second Ctrl-C stops at once.
+
+\b
+Exit codes: 0 every file translated or unchanged; 1 some files failed (listed
+in the summary); 2 bad usage, nothing matched, or OUT in use by another batch;
+3 no model installed for the language pair; 130 interrupted.
+"""
+
+
+def _formats(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    chosen: list[str] = []
+    for value in values or (DEFAULT_FORMATS,):
+        for name in (part.strip().lower() for part in value.split(",")):
+            if name == "all":
+                chosen += EXPORT_FORMATS
+            elif name in EXPORT_FORMATS:
+                chosen.append(name)
+            elif name:
+                raise click.BadParameter(f"unknown format {name!r}; use {', '.join(EXPORT_FORMATS)} or all.")
+    if not chosen:
+        raise click.BadParameter("give at least one format.")
+    return tuple(dict.fromkeys(chosen))
+
+
+def _language(_ctx: click.Context, param: click.Parameter, value: str) -> str:
+    code = value.strip().lower()
+    if not LANGUAGE_CODE.match(code) or (param.name == "target" and code == "auto"):
+        raise click.BadParameter(f"{value!r} is not a language code such as 'de'.")
+    return code
+
+
+@click.command(epilog=EPILOG)
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory (created if missing); holds the outputs and the manifest.")  # fmt: skip
+@click.option("--source", default="auto", show_default=True, callback=_language,
+              help="Source language code, or auto to detect it per file.")  # fmt: skip
+@click.option("--target", default="en", show_default=True, callback=_language, help="Target language code.")
+@click.option("--format", "formats", multiple=True, callback=_formats, metavar="LIST",
+              help=f"Comma-separated output formats: {', '.join(EXPORT_FORMATS)} or all "
+                   f"[default: {DEFAULT_FORMATS}].")  # fmt: skip
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Files translated at once: threads sharing one model (N replicas) and the cache.")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Count files, sentences and words and estimate the time; write nothing.")
+@click.pass_context
+def batch(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    out_dir: Path,
+    source: str,
+    target: str,
+    formats: tuple[str, ...],
+    jobs: int,
+    dry_run: bool,
+) -> None:
+    """Translate INPUT... (files, folders, globs) into bilingual files in --out; re-run to resume."""
+    settings = _settings(ctx, jobs)
+    options = Options(source, target, formats, out_dir)
+    try:
+        items, warnings = discover(inputs, out_dir)
+        if not items:
+            raise InputError("No article files (.txt, .md, .html) matched " + " ".join(inputs))
+        _check_model(ArgosEngine(settings), source, target)
+    except TranslatorError as error:
+        fail(error)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if dry_run:
+        manifest, problem = Manifest.load(out_dir)
+        if problem:
+            click.echo(f"warning: {problem}", err=True)
+        click.echo("\n".join(describe_plan(plan(settings, items, manifest, options), out_dir)))
+        return
+    try:
+        with locked(out_dir), _stop_on_signals() as stop:
+            code = _run(Translator(settings), items, options, jobs, stop)
+    except InputError as error:
+        fail(error)
+    except KeyboardInterrupt:  # a second Ctrl-C before any file started
+        click.echo("Interrupted before translating. Run the same command again to resume.", err=True)
+        code = EXIT_INTERRUPTED
+    ctx.exit(code)
+
+
+def _settings(ctx: click.Context, jobs: int) -> Settings:
+    """Settings for the run: with --jobs N, N model replicas (CTranslate2 inter_threads) share the cores."""
+    settings = settings_from(ctx)
+    if jobs > 1 and settings.inter_threads < jobs:
+        intra = settings.intra_threads or max((os.cpu_count() or 1) // jobs, 1)
+        settings = settings.with_overrides(inter_threads=jobs, intra_threads=intra)
+    return settings
+
+
+def _check_model(engine: Engine, source: str, target: str) -> None:
+    """Refuse to start (exit 3) when no installed model can translate into the target."""
+    if source == "auto":
+        pairs = engine.pairs()
+        if not any(to == target for _, to in pairs):
+            installed = ", ".join(f"{s}→{t}" for s, t in pairs) or "none"
+            raise ModelError(
+                f"No model into '{target}' is installed (installed: {installed}). "
+                "Install one with: python -m translator models install FILE.argosmodel"
+            )
+    elif source != target:
+        engine.model_for(source, target)
+
+
+def _run(translator: Translator, items: list[Item], options: Options, jobs: int, stop: threading.Event) -> int:
+    """Translate what is not finished yet; returns the exit code."""
+    out_dir = options.out_dir
+    if removed := remove_stale_temps(out_dir):
+        click.echo(f"Removed {removed} temporary file(s) left by an interrupted run.", err=True)
+    manifest, warning = Manifest.load(out_dir)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+    todo: list[Item] = []
+    skipped = 0
+    for item in items:
+        if stop.is_set():
+            break  # interrupted while checking: start nothing
+        if unchanged(translator, manifest, item, options):
+            skipped += 1
+        else:
+            todo.append(item)
+    click.echo(
+        f"{len(items)} files: {len(todo)} to translate, {skipped} unchanged (skipped); "
+        f"{jobs} job(s), formats {','.join(options.formats)}, into {out_dir}",
+        err=True,
+    )
+    progress = progress_for(len(todo))
+    outcomes: list[Outcome] = []
+    started = time.monotonic()
+
+    def record(outcome: Outcome) -> None:
+        manifest.record(outcome.item.key, outcome.entry)
+        outcomes.append(outcome)
+        progress.finished(outcome)
+
+    try:
+        _pool(translator, todo, options, manifest, jobs, stop, record, progress.note)
+    except KeyboardInterrupt:  # a second Ctrl-C: outputs and manifest are consistent, abandon the current file
+        progress.close()
+        _interrupted(outcomes, skipped, len(items), time.monotonic() - started)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)  # worker threads cannot be cancelled; nothing is left to save
+    progress.close()
+    if stop.is_set() and skipped + len(outcomes) < len(items):
+        _interrupted(outcomes, skipped, len(items), time.monotonic() - started)
+        return EXIT_INTERRUPTED
+    _summary(outcomes, skipped, len(items), time.monotonic() - started)
+    return EXIT_FAILED if any(not o.ok for o in outcomes) else 0
+
+
+def _pool(
+    translator: Translator,
+    todo: list[Item],
+    options: Options,
+    manifest: Manifest,
+    jobs: int,
+    stop: threading.Event,
+    record: Callable[[Outcome], None],
+    notify: Callable[[str], None],
+) -> None:
+    """At most ``jobs`` files in flight; none started once stop is set. Results are recorded by this thread."""
+    queue = iter(todo)
+    pending: set[Future[Outcome]] = set()
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="batch")
+    announced = False
+    try:
+        while True:
+            if stop.is_set() and not announced:  # said here, not in the signal handler: print is not reentrant
+                notify("Stopping after the current file(s)... (press Ctrl-C again to stop at once)")
+                announced = True
+            while not stop.is_set() and len(pending) < jobs and (item := next(queue, None)) is not None:
+                pending.add(pool.submit(translate_item, translator, item, options, manifest.entry(item.key)))
+            if not pending:
+                break
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                record(future.result())
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # do not wait for the file in progress
+        raise
+    pool.shutdown()
+
+
+def _summary(outcomes: list[Outcome], skipped: int, total: int, seconds: float) -> None:
+    failed = [o for o in outcomes if not o.ok]
+    translated = len(outcomes) - len(failed)
+    sentences = sum(o.sentences for o in outcomes)
+    click.echo(
+        f"Summary: {translated} translated, {skipped} unchanged (skipped), {len(failed)} failed, of {total} files "
+        f"({sentences} sentences in {seconds:.1f}s)."
+    )
+    if failed:
+        click.echo("Failed:")
+        for outcome in failed:
+            click.echo(f"  {outcome.item.key}: {outcome.error}")
+
+
+def _interrupted(outcomes: list[Outcome], skipped: int, total: int, seconds: float) -> None:
+    _summary(outcomes, skipped, total, seconds)
+    done = skipped + sum(1 for o in outcomes if o.ok)
+    click.echo(f"Interrupted: {done} of {total} files done. Run the same command again to resume.", err=True)
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """The first SIGINT/SIGTERM sets the event (finish the current files); a second raises KeyboardInterrupt."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop  # signal handlers can only be installed from the main thread
+        return
+
+    def handle(_signum: int, _frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "batch"]

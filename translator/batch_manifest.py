@@ -1,0 +1,132 @@
+"""The batch manifest: what is finished in an output directory, so a re-run only does what is left.
+
+``DIR/.translator-manifest.json`` maps each input's key to what produced its
+outputs (content hash, languages, model, decoding options, formats). It is
+rewritten atomically after every file, so a crash or SIGKILL loses at most the
+file in progress. A lock file keeps two batches from writing to one directory.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from translator.errors import InputError
+from translator.textio import write_atomic
+
+MANIFEST_NAME = ".translator-manifest.json"
+LOCK_NAME = ".translator-manifest.lock"
+MANIFEST_VERSION = 1
+# write_atomic's temp files: ".<name>.<8 random chars from mkstemp>.part"
+STALE_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.part$")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Everything that decides an input's outputs; equal fingerprints mean equal outputs."""
+
+    sha256: str
+    source: str  # as requested: "auto" or a code
+    source_language: str  # as used
+    target: str
+    model: str | None  # name@version; None when the article was already in the target language
+    engine: dict[str, Any]  # decoding options that change translations (beam size, compute type, engine version)
+    formats: list[str]
+    base: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sha256": self.sha256,
+            "source": self.source,
+            "source_language": self.source_language,
+            "target": self.target,
+            "model": self.model,
+            "engine": self.engine,
+            "formats": self.formats,
+            "base": self.base,
+        }
+
+
+class Manifest:
+    """The manifest's entries in memory; ``save`` is serialised so worker threads can finish in any order."""
+
+    def __init__(self, out_dir: Path, files: dict[str, dict[str, Any]] | None = None) -> None:
+        self.out_dir = out_dir
+        self.path = out_dir / MANIFEST_NAME
+        self.files: dict[str, dict[str, Any]] = files or {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, out_dir: Path) -> tuple[Manifest, str | None]:
+        """The manifest in out_dir (empty if none), and a warning when it could not be read."""
+        path = out_dir / MANIFEST_NAME
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls(out_dir), None
+        except (OSError, ValueError) as error:
+            return cls(out_dir), f"ignoring unreadable manifest {path} ({error}); every file will be translated"
+        if (
+            not isinstance(data, dict)
+            or data.get("version") != MANIFEST_VERSION
+            or not isinstance(data.get("files"), dict)
+        ):
+            return cls(out_dir), f"ignoring manifest {path} of an unknown version; every file will be translated"
+        return cls(out_dir, data["files"]), None
+
+    def entry(self, key: str) -> dict[str, Any] | None:
+        return self.files.get(key)
+
+    def is_finished(self, key: str, fingerprint: Fingerprint) -> bool:
+        """True when key finished with this exact fingerprint and all its outputs are still there."""
+        entry = self.files.get(key)
+        if entry is None or entry.get("status") != "done":
+            return False
+        if any(entry.get(name) != value for name, value in fingerprint.to_dict().items()):
+            return False
+        outputs = entry.get("outputs") or []
+        return len(outputs) == len(fingerprint.formats) and all((self.out_dir / name).is_file() for name in outputs)
+
+    def record(self, key: str, entry: dict[str, Any]) -> None:
+        """Replace key's entry and write the manifest to disk at once (atomically)."""
+        with self._lock:
+            self.files[key] = entry
+            content = json.dumps(
+                {"version": MANIFEST_VERSION, "files": self.files}, ensure_ascii=False, indent=2, sort_keys=True
+            )
+            write_atomic(self.path, content + "\n")
+
+
+@contextmanager
+def locked(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on out_dir for the run; the OS drops it if the process dies."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(out_dir / LOCK_NAME, "a")  # noqa: SIM115 - closed below, after the yield
+    except OSError as error:
+        raise InputError(f"Cannot write to {out_dir}: {error.strerror or error}.") from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(
+                f"Another batch is writing to {out_dir}; wait for it to finish or choose another --out."
+            ) from None
+        yield
+
+
+def remove_stale_temps(out_dir: Path) -> int:
+    """Delete temp files a killed run left behind (they never carry a final output name)."""
+    removed = 0
+    for path in out_dir.rglob("*.part"):
+        if STALE_TEMP.match(path.name) and path.is_file():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -1,0 +1,162 @@
+"""``batch --dry-run``: count files, sentences and words, and estimate the time, translating nothing.
+
+The dry run goes through the real pipeline (segmentation, detection, the cache
+lookup) with an engine that only counts what would reach the model, and a cache
+view that remembers new sentences in memory and never writes. So the counts are
+those of a real run: a sentence repeated across the archive is counted once,
+and sentences already in the cache are not counted as work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from translator.batch_inputs import Item
+from translator.batch_manifest import Manifest
+from translator.batch_work import Options, read_input, unchanged
+from translator.cache import SentenceCache
+from translator.config import Settings
+from translator.engine import ArgosEngine, CachedEngine, Engine, Translation
+from translator.formats import load_article
+from translator.models import InstalledModel
+from translator.pipeline import Translator
+
+# An assumed speed, not a measurement: roughly what an Argos base-size model (Transformer, int8,
+# beam 2) manages on a 2-4 core laptop CPU. The dry run says so next to the estimate.
+ASSUMED_WORDS_PER_SECOND = 150
+
+
+class CountingEngine:
+    """Looks models up like the real engine but never translates: it counts what would be translated."""
+
+    def __init__(self, real: Engine) -> None:
+        self.real = real
+        self.sentences = 0
+        self.words = 0
+
+    def model_for(self, source: str, target: str) -> InstalledModel:
+        return self.real.model_for(source, target)
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return self.real.pairs()
+
+    def describe(self) -> dict[str, Any]:
+        return self.real.describe()
+
+    def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
+        self.sentences += len(sentences)
+        self.words += sum(len(sentence.split()) for sentence in sentences)
+        return [Translation("") for _ in sentences]
+
+
+class MemoryOverlayCache(SentenceCache):
+    """Reads the real cache (if there is one) and keeps new entries in memory only."""
+
+    def __init__(self, real: SentenceCache | None, path: Path) -> None:  # no super().__init__: opens no file
+        self.real = real
+        self.path = path
+        self.hits = 0
+        self.misses = 0
+        self._memory: dict[str, str] = {}
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, str]:
+        found = self.real.get_many(keys) if self.real is not None else {}
+        found.update({key: self._memory[key] for key in keys if key in self._memory})
+        return found
+
+    def put_many(self, rows: Iterable[tuple[str, str, str, str, str, str]]) -> None:
+        for key, *_, translation in rows:
+            self._memory[key] = translation
+
+    def __len__(self) -> int:
+        return len(self.real) if self.real is not None else 0
+
+    def clear(self) -> None:
+        self._memory.clear()
+
+    def close(self) -> None:
+        if self.real is not None:
+            self.real.close()
+
+
+@dataclass
+class Plan:
+    files: int = 0
+    skipped: int = 0
+    to_translate: int = 0
+    words: int = 0
+    sentences: int = 0
+    uncached_sentences: int = 0
+    uncached_words: int = 0
+    cache_entries: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def cached_sentences(self) -> int:
+        return self.sentences - self.uncached_sentences
+
+    @property
+    def estimated_seconds(self) -> float:
+        return self.uncached_words / ASSUMED_WORDS_PER_SECOND
+
+
+def plan(settings: Settings, items: list[Item], manifest: Manifest, options: Options) -> Plan:
+    """Counts for a dry run; creates no cache or output file."""
+    real_cache = SentenceCache(settings.cache_path) if settings.cache and settings.cache_path.exists() else None
+    counter = CountingEngine(ArgosEngine(settings))
+    overlay = MemoryOverlayCache(real_cache, settings.cache_path)
+    engine: Engine = CachedEngine(counter, overlay) if settings.cache else counter  # as the real run would
+    dry = Translator(settings.with_overrides(cache=False), engine=engine)
+    result = Plan(files=len(items), cache_entries=len(overlay))
+    try:
+        for item in items:
+            if unchanged(dry, manifest, item, options):
+                result.skipped += 1
+                continue
+            try:
+                document = dry.translate_document(
+                    load_article(read_input(item), item.key), options.source, options.target
+                )
+            except Exception as error:  # reported like the real run would report it
+                result.failures.append((item.key, str(error) or type(error).__name__))
+                continue
+            result.to_translate += 1
+            result.words += document.word_count
+            result.sentences += len(document.sentences)
+    finally:
+        overlay.close()
+    result.uncached_sentences, result.uncached_words = counter.sentences, counter.words
+    return result
+
+
+def describe_plan(result: Plan, out_dir: Path) -> list[str]:
+    """The dry run's report, for a person."""
+    lines = [
+        f"Dry run: nothing was translated and nothing written to {out_dir}.",
+        f"{result.files} files: {result.to_translate} to translate, {result.skipped} unchanged since the last run "
+        f"(would be skipped), {len(result.failures)} that would fail.",
+        f"To translate: {result.words} words in {result.sentences} sentences; "
+        f"{result.cached_sentences} of those sentences are already in the sentence cache "
+        f"({result.cache_entries} entries), {result.uncached_sentences} need the model "
+        f"({result.uncached_words} words).",
+        f"Estimated time: about {format_duration(result.estimated_seconds)}. This is an estimate: "
+        f"{result.uncached_words} uncached words at an assumed {ASSUMED_WORDS_PER_SECOND} words/s "
+        "(an Argos base model on a 2-4 core CPU), plus a few seconds to load the model; "
+        "your machine may be faster or slower.",
+    ]
+    lines += [f"  would fail: {key}: {reason}" for key, reason in result.failures]
+    return lines
+
+
+def format_duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
