@@ -53,7 +53,16 @@ def test_compact_profiles_give_langdetects_exact_probabilities(seed_text: str) -
     reference.set_seed(0)
     english = (FIXTURES / "english_article.txt").read_text(encoding="utf-8")
     rng = random.Random(7)
-    texts = [seed_text, english, "Привет мир, как дела", "Bonjour à tous", "こんにちは世界", "Dit is een zin.", "ok", "42"]
+    texts = [
+        seed_text,
+        english,
+        "Привет мир, как дела",
+        "Bonjour à tous",
+        "こんにちは世界",
+        "Dit is een zin.",
+        "ok",
+        "42",
+    ]
     texts += [seed_text[rng.randrange(1500) :][: rng.randrange(5, 300)] for _ in range(30)]
     ours = LanguageDetector()
     for text in texts:

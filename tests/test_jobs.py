@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from translator import Translator
+from translator.document import Document
 from translator.jobs import JobRunner
-from translator.store import DocumentStore
+from translator.store import SCHEMA, DocumentStore
 
 
 def test_job_runs_to_done_with_progress(translator: Translator, seed_text: str, tmp_path: Path) -> None:
@@ -55,3 +56,42 @@ def test_cancel_and_delete(translator: Translator, seed_text: str, tmp_path: Pat
     runner.wait(doc_id, timeout=60)
     assert store.get(doc_id).status == "cancelled"  # type: ignore[union-attr]
     assert store.delete(doc_id) and store.get(doc_id) is None and not store.delete(doc_id)
+
+
+def test_running_job_stores_partial_documents(translator: Translator, seed_text: str, tmp_path: Path) -> None:
+    class RecordingStore(DocumentStore):
+        def set_partial(self, doc_id: str, document: Document, done: int, total: int) -> None:
+            super().set_partial(doc_id, document, done, total)
+            stored = self.get(doc_id)
+            assert stored is not None and stored.status == "running"
+            partial = stored.partial_document()
+            assert partial is not None and partial[1] == done and len(partial[0].blocks) == 9
+            seen.append(done)
+
+    seen: list[int] = []
+    store = RecordingStore(tmp_path / "docs.sqlite3")
+    doc_id = store.create(seed_text, "auto", "en")
+    runner = JobRunner(translator, store)
+    runner.submit(doc_id)
+    runner.wait(doc_id, timeout=120)
+    stored = store.get(doc_id)
+    assert seen and seen[0] == 0  # the segmented article is stored before any sentence is translated
+    assert stored is not None and stored.status == "done" and stored.partial is None  # finish drops the partial
+    DocumentStore.set_partial(store, doc_id, stored.document(), 3, 25)  # type: ignore[arg-type]
+    store.requeue(doc_id)
+    assert store.get(doc_id).partial is None  # type: ignore[union-attr]
+
+
+def test_store_adds_the_partial_column_to_an_old_database(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    old_schema = SCHEMA.replace(",\n    partial TEXT", "")
+    assert "partial" not in old_schema
+    with sqlite3.connect(path) as db:
+        db.execute(old_schema)
+    store = DocumentStore(path)
+    doc_id = store.create("Ein Satz.", "auto", "en")
+    assert store.get(doc_id).partial is None  # type: ignore[union-attr]
+    assert [d.id for d in store.recent(with_content=False)] == [doc_id]
+    assert store.recent(with_content=False)[0].text == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,20 @@ def test_concurrent_documents_share_one_engine(translator: Translator, seed_text
     with ThreadPoolExecutor(4) as pool:
         documents = list(pool.map(lambda _: translator.translate_document(seed_text), range(4)))
     assert len({tuple(s.translation for s in d.sentences) for d in documents}) == 1
+
+
+def test_partial_documents_fill_in_block_by_block(translator: Translator, seed_text: str) -> None:
+    snapshots: list[tuple[int, int, list[str]]] = []
+    document = translator.translate_document(
+        seed_text,
+        batch_sentences=5,
+        partial=lambda doc, done, total: snapshots.append((done, total, [b.translation for b in doc.blocks])),
+    )
+    total = len(document.sentences)
+    assert [done for done, _, _ in snapshots] == [0, 5, 10, 15, 20, 25] and all(t == total for _, t, _ in snapshots)
+    assert snapshots[0][2] == [""] * 9  # segmented, nothing translated yet
+    counts = [len(b.sentences) for b in document.blocks]
+    for done, _, translations in snapshots:
+        finished = sum(1 for end in accumulate(counts) if end <= done)
+        assert translations[:finished] == [b.translation for b in document.blocks][:finished]
+        assert translations[finished:] == [""] * (9 - finished)

@@ -1,30 +1,63 @@
-"""Build a tiny, random-weight but *real* Argos Translate package for tests and CI.
+"""Build a small, random-weight but *real* Argos Translate package for tests, CI and benchmarks.
 
 Usage::
 
-    python tools/build_test_model.py OUTPUT.argosmodel [--seed N] [--no-verify]
+    python tools/build_test_model.py OUTPUT.argosmodel [--size test|bench] [--seed N] [--no-verify]
 
-The package (``translate-de_en-test``, German -> English) contains a SentencePiece
-model trained on the German text fixtures plus a small built-in corpus, and a small
-CTranslate2 Transformer whose weights are random numbers.  Its output is meaningless
-words, but it exercises the full tokenize -> CTranslate2 -> detokenize pipeline.
+The package (German -> English) contains a SentencePiece model trained on the German
+text fixtures plus a small built-in corpus, and a CTranslate2 Transformer whose
+weights are random numbers.  Its output is meaningless words, but it exercises the
+full tokenize -> CTranslate2 -> detokenize pipeline.  Two sizes (``ModelSize``):
+
+* ``test`` (default, ``translate-de_en-test``): 2+2 layers, d_model 64, a ~500-entry
+  vocabulary; short outputs (about 5-9 pieces).  Builds in about a second.
+* ``bench`` (``translate-de_en-bench``): 6+6 layers, d_model 512, 8 heads, FFN 2048,
+  int8, vocabulary padded to 32,000 entries: the compute cost per piece of a real
+  OPUS-MT / Argos de->en model, and outputs about as long as the source (in pieces).
+  Same SentencePiece model as ``test``.
 
 How the random model is made to behave:
 
 * Ordinary word pieces get a positive projection bias, special tokens (``<unk>``,
   ``<s>``) and byte-fallback pieces (``<0x..>``) a large negative bias, so every
   output contains decodable, non-empty pieces.
-* Dimension 0 of the model is a "clock": the decoder uses a learned position table
-  whose column 0 is ``position * CLOCK_SLOPE`` and no layer writes to that dimension.
-  The ``</s>`` projection row reads only dimension 0, so end-of-sentence is very
-  unlikely at the first step and wins after a few steps: every sentence yields a
-  short output (about 5-9 pieces) and decoding always terminates.
-* The other columns of that table are random +-1 noise for the first positions, so
+* Dimension 0 of the decoder is a "clock": the decoder uses a learned position table
+  whose column 0 is ``position * clock_slope`` and no layer writes to that dimension.
+  The other columns of that table are random +-1 noise for the first positions, so
   the greedy decoder does not lock onto repeating one piece; sharpened
   cross-attention makes the output depend on the source sentence.
+* ``test``: the ``</s>`` projection row reads only the clock, so end-of-sentence is
+  very unlikely at the first step and wins after a few steps: every sentence yields a
+  short output and decoding always terminates.
+* ``bench``: the output length follows the source length.  The encoder uses a learned
+  position table whose column 0 is a ramp ``RAMP_SLOPE * min(position, ramp_cap)``
+  (its other columns are 0) and dimension 1 is an "anchor" that stays 0 (no encoder
+  layer writes to either).  In the
+  first decoder layer, cross-attention head 0 has an all-zero query, so it attends
+  uniformly to the source, and its first value dimension reads ``ramp - anchor``
+  (the anchor cancels the mean that the final layer norm subtracts): its output is
+  the mean ramp divided by the encoder's std, about
+  ``RAMP_SLOPE * (L - 1) / 2 / ENCODER_STD`` for a source of L pieces.  The attention
+  output projection copies it, scaled, into decoder dimension 1 (the "length"),
+  which no other layer writes.  The ``</s>`` row reads ``clock - length`` (the final
+  layer norm scales both alike), which crosses zero at step about
+  ``length_ratio * (L - 1)``; from there ``</s>`` gains ~2.5 logits per step and soon
+  wins.  The ramp saturates at ``ramp_cap`` source pieces, which bounds the output
+  (about ``2 * ramp_cap * length_ratio`` pieces for endless input) well below
+  ``max_decoding_length``.  FFN output weights have zero-mean rows (``center_ffn``),
+  otherwise ReLU's positive mean adds one fixed direction to every step and the
+  6-layer decoder repeats a single piece.
+* ``bench`` vocabulary padding: SentencePiece trained on the small corpus has only
+  ~500 pieces, so the CTranslate2 vocabularies are the real pieces (same ids)
+  followed by dummy entries ``<unused_NNNNN>`` up to ``vocab_size``.  Their embedding
+  and projection rows are zero and their projection bias is ``BLOCKED_BIAS``, so they
+  are never emitted (``decode_pieces`` would copy such an unknown piece verbatim into
+  the text) but the output projection, softmax and beam top-k run over the full
+  vocabulary.  The source side never sees them (SentencePiece cannot produce them).
 
-No torch and no network access are needed; the build takes about a second, most of
-it spent on the built-in decode check.
+No torch and no network access are needed; the test size builds in about a second,
+the bench size in 15-25 s (a ~100 MB model.bin), most of it spent on the built-in
+decode check and on compressing the package.
 """
 
 from __future__ import annotations
@@ -40,6 +73,7 @@ import textwrap
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,29 +82,119 @@ import numpy as np
 import sentencepiece as spm
 from ctranslate2.specs import TransformerSpec
 
-PACKAGE_NAME = "translate-de_en-test"
-PACKAGE_DIR = "translate-de_en-test_1_0"
 DEFAULT_SEED = 0
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 
-VOCAB_SIZE = 500
-D_MODEL = 64
-NUM_HEADS = 4
-FFN_DIM = 128
-NUM_LAYERS = (2, 2)  # (encoder, decoder)
-MAX_POSITIONS = 1024  # rows of the learned decoder position table (max target length)
-CLOCK_SLOPE = 2.0  # value added to the clock dimension per decoder step
-EOS_WEIGHT = 6.0  # </s> logit = EOS_WEIGHT * normalized_clock + EOS_BIAS
-EOS_BIAS = -14.0
+SPM_VOCAB_SIZE = 500  # SentencePiece training target (both sizes share the tokenizer)
+MAX_POSITIONS = 1024  # rows of the learned position tables (max source/target length)
 WORD_BIAS = 3.0  # extra bias for pieces that look like words ("▁" + letters)
 PIECE_BIAS = -2.0  # bias for other ordinary pieces
-BLOCKED_BIAS = -100.0  # <unk>, <s>, byte-fallback pieces, bare "▁"
-PROJECTION_SCALE = 0.6  # RMS of the (equal-norm) random projection rows
-MAX_DECODING_LENGTH = 64  # used by the built-in decode check
-MAX_CHECK_SENTENCES = 48  # sentences (built-ins first) used by the decode check
+BLOCKED_BIAS = -100.0  # <unk>, <s>, byte-fallback pieces, bare "▁", vocabulary padding
 POSITION_NOISE = 1.0  # amplitude of the random decoder position codes
 NOISY_POSITIONS = 256  # positions that get random codes (the rest are zero)
 CROSS_QUERY_GAIN = 6.0  # > 1 sharpens cross-attention onto individual source tokens
+DUMMY_PIECE = "<unused_{:05d}>"  # vocabulary padding entries (never emitted)
+
+# Reserved model dimensions (no layer writes to them).
+CLOCK_DIM = 0  # decoder: position * clock_slope
+LENGTH_DIM = 1  # decoder (bench): scaled mean of the encoder ramp, i.e. the source length
+RAMP_DIM = 0  # encoder (bench): RAMP_SLOPE * min(position, ramp_cap)
+ANCHOR_DIM = 1  # encoder (bench): always 0, so ramp - anchor after the final layer norm is ramp / std
+
+# Length mechanism of the bench size (see the module docstring).
+RAMP_SLOPE = 0.04  # encoder ramp value per source position (small next to the ~N(0, 1) other dims)
+ENCODER_STD = 2.1  # typical std of the encoder's last residual (measured): the final layer norm divides by it
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """Dimensions and tuning of one model size (see ``TEST`` and ``BENCH``)."""
+
+    name: str  # package name "translate-de_en-<name>"
+    description: str  # metadata.json "description"
+    blurb: str  # first line of the README
+    d_model: int
+    num_heads: int
+    ffn_dim: int
+    num_layers: tuple[int, int]  # (encoder, decoder)
+    vocab_size: int  # CTranslate2 vocabulary size; 0 = the SentencePiece pieces, no padding
+    projection_scale: float  # RMS of the projection rows; keep it * sqrt(d_model) ~ 4.8
+    clock_slope: float  # value added to the clock dimension per decoder step
+    eos_weight: float  # </s> logit = eos_weight * normalized (clock [- length]) + eos_bias
+    eos_bias: float
+    max_check_sentences: int  # sentences (built-ins first) used by the decode check
+    max_decoding_length: int  # used by the built-in decode check
+    center_ffn: bool = False  # zero-mean rows in the FFN output weights (see _set_ffn)
+    length_ratio: float = 0.0  # > 0: output pieces ~ length_ratio * source pieces (bench mechanism)
+    ramp_cap: int = 0  # source position where the encoder ramp saturates (bench)
+
+    @property
+    def package_name(self) -> str:
+        return f"translate-de_en-{self.name}"
+
+    @property
+    def package_dir(self) -> str:
+        return f"{self.package_name}_1_0"
+
+    @property
+    def encoder_reserved(self) -> tuple[int, ...]:
+        """Encoder dimensions that no layer writes to."""
+        return (RAMP_DIM, ANCHOR_DIM) if self.length_ratio else (RAMP_DIM,)
+
+    @property
+    def decoder_reserved(self) -> tuple[int, ...]:
+        """Decoder dimensions that no layer writes to."""
+        return (CLOCK_DIM, LENGTH_DIM) if self.length_ratio else (CLOCK_DIM,)
+
+    @property
+    def length_gain(self) -> float:
+        """Scale from the mean normalized ramp to the length dimension (clock units)."""
+        # mean ramp ~ RAMP_SLOPE * (L - 1) / 2 / ENCODER_STD after the encoder's final layer norm;
+        # the length must equal the clock at step length_ratio * (L - 1).
+        return self.clock_slope * self.length_ratio * 2.0 * ENCODER_STD / RAMP_SLOPE
+
+
+TEST = ModelSize(
+    name="test",
+    description="Tiny random-weight test model; output is meaningless",
+    blurb="Tiny random-weight German -> English test model for CI; output is meaningless.",
+    d_model=64,
+    num_heads=4,
+    ffn_dim=128,
+    num_layers=(2, 2),
+    vocab_size=0,
+    projection_scale=0.6,
+    clock_slope=2.0,
+    eos_weight=6.0,
+    eos_bias=-14.0,
+    max_check_sentences=48,
+    max_decoding_length=64,
+)
+
+BENCH = ModelSize(
+    name="bench",
+    description=(
+        "Random-weight benchmark model with a realistic size and compute cost "
+        "(6+6 layers, d_model 512, 32k vocabulary, int8); output is meaningless"
+    ),
+    blurb="Random-weight German -> English benchmark model: realistic size and compute cost, meaningless output.",
+    d_model=512,
+    num_heads=8,
+    ffn_dim=2048,
+    num_layers=(6, 6),
+    vocab_size=32000,
+    projection_scale=0.6 * 8 / 512**0.5,  # same logit spread as the test size
+    clock_slope=0.1,
+    eos_weight=100.0,  # the last residual's std is ~4: </s> gains ~2.5 logits per step (0.1 * 100 / 4)
+    eos_bias=12.0,
+    max_check_sentences=6,
+    max_decoding_length=256,
+    center_ffn=True,
+    length_ratio=1.05,
+    ramp_cap=80,
+)
+
+SIZES: dict[str, ModelSize] = {size.name: size for size in (TEST, BENCH)}
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -138,7 +262,7 @@ def train_sentencepiece(sentences: Iterable[str], seed: int) -> bytes:
         sentence_iterator=iter(list(sentences)),
         model_writer=buffer,
         model_type="unigram",
-        vocab_size=VOCAB_SIZE,
+        vocab_size=SPM_VOCAB_SIZE,
         hard_vocab_limit=False,
         character_coverage=1.0,
         byte_fallback=True,
@@ -150,15 +274,29 @@ def train_sentencepiece(sentences: Iterable[str], seed: int) -> bytes:
     return buffer.getvalue()
 
 
+def _is_dummy(piece: str) -> bool:
+    """Whether a vocabulary entry is padding added after the SentencePiece pieces."""
+    return piece.startswith("<unused_") and piece.endswith(">")
+
+
 def _is_blocked(piece: str) -> bool:
     """Whether the decoder should never emit this target piece."""
     is_byte = piece.startswith("<0x") and piece.endswith(">") and len(piece) == 6
-    return piece in ("<unk>", "<s>", "</s>", "▁") or is_byte
+    return piece in ("<unk>", "<s>", "</s>", "▁") or is_byte or _is_dummy(piece)
 
 
 def _is_word(piece: str) -> bool:
     """Whether a piece looks like a word: ``▁`` followed by at least two letters."""
     return piece.startswith("▁") and len(piece) > 2 and piece[1:].isalpha()
+
+
+def model_vocabulary(pieces: Sequence[str], size: ModelSize) -> list[str]:
+    """The CTranslate2 vocabulary: the SentencePiece pieces (same ids), padded with dummies."""
+    vocabulary = list(pieces)
+    padding = [DUMMY_PIECE.format(i) for i in range(max(0, size.vocab_size - len(vocabulary)))]
+    if set(padding) & set(vocabulary):
+        raise RuntimeError("a SentencePiece piece looks like a vocabulary padding entry")
+    return vocabulary + padding
 
 
 def _linear(rng: np.random.Generator, out_dim: int, in_dim: int) -> np.ndarray:
@@ -174,107 +312,148 @@ def _set_linear(
     out_dim: int,
     in_dim: int,
     *,
-    writes_residual: bool,
+    reserved: Sequence[int] = (),
     gain: float = 1.0,
 ) -> None:
-    """Fill a LinearSpec; residual writers never touch the clock dimension 0."""
+    """Fill a LinearSpec; residual writers pass the reserved dimensions, left untouched."""
     weight = _linear(rng, out_dim, in_dim) * np.float32(gain)
     bias = (rng.standard_normal(out_dim) * 0.02).astype(np.float32)
-    if writes_residual:
-        weight[0, :] = 0.0
-        bias[0] = 0.0
+    weight[list(reserved), :] = 0.0
+    bias[list(reserved)] = 0.0
     spec.weight = weight
     spec.bias = bias
 
 
-def _set_layer_norm(spec: Any) -> None:
+def _set_layer_norm(spec: Any, d_model: int) -> None:
     """Identity layer norm: gamma = 1, beta = 0."""
-    spec.gamma = np.ones(D_MODEL, dtype=np.float32)
-    spec.beta = np.zeros(D_MODEL, dtype=np.float32)
+    spec.gamma = np.ones(d_model, dtype=np.float32)
+    spec.beta = np.zeros(d_model, dtype=np.float32)
 
 
-def _set_attention(spec: Any, rng: np.random.Generator, *, self_attention: bool) -> None:
+def _set_attention(
+    spec: Any,
+    rng: np.random.Generator,
+    size: ModelSize,
+    *,
+    self_attention: bool,
+    reserved: Sequence[int],
+) -> None:
     """Fill a MultiHeadAttentionSpec (fused QKV for self-attention, Q + fused KV otherwise)."""
-    _set_layer_norm(spec.layer_norm)
+    d_model = size.d_model
+    _set_layer_norm(spec.layer_norm, d_model)
     if self_attention:
-        _set_linear(spec.linear[0], rng, 3 * D_MODEL, D_MODEL, writes_residual=False)
-        _set_linear(spec.linear[1], rng, D_MODEL, D_MODEL, writes_residual=True)
+        _set_linear(spec.linear[0], rng, 3 * d_model, d_model)
+        _set_linear(spec.linear[1], rng, d_model, d_model, reserved=reserved)
     else:
-        _set_linear(
-            spec.linear[0],
-            rng,
-            D_MODEL,
-            D_MODEL,
-            writes_residual=False,
-            gain=CROSS_QUERY_GAIN,
-        )
-        _set_linear(spec.linear[1], rng, 2 * D_MODEL, D_MODEL, writes_residual=False)
-        _set_linear(spec.linear[2], rng, D_MODEL, D_MODEL, writes_residual=True)
+        _set_linear(spec.linear[0], rng, d_model, d_model, gain=CROSS_QUERY_GAIN)
+        _set_linear(spec.linear[1], rng, 2 * d_model, d_model)
+        _set_linear(spec.linear[2], rng, d_model, d_model, reserved=reserved)
 
 
-def _set_ffn(spec: Any, rng: np.random.Generator) -> None:
-    """Fill a FeedForwardSpec."""
-    _set_layer_norm(spec.layer_norm)
-    _set_linear(spec.linear_0, rng, FFN_DIM, D_MODEL, writes_residual=False)
-    _set_linear(spec.linear_1, rng, D_MODEL, FFN_DIM, writes_residual=True)
+def _set_ffn(spec: Any, rng: np.random.Generator, size: ModelSize, *, reserved: Sequence[int]) -> None:
+    """Fill a FeedForwardSpec.
+
+    With ``size.center_ffn``, each row of the output weights sums to zero: ReLU outputs
+    have a positive mean, which would otherwise add the same direction to every
+    position and step (with 6 layers, enough to make the decoder repeat one piece).
+    """
+    _set_layer_norm(spec.layer_norm, size.d_model)
+    _set_linear(spec.linear_0, rng, size.ffn_dim, size.d_model)
+    _set_linear(spec.linear_1, rng, size.d_model, size.ffn_dim, reserved=reserved)
+    if size.center_ffn:
+        spec.linear_1.weight -= spec.linear_1.weight.mean(axis=1, keepdims=True)
 
 
-def _embeddings(rng: np.random.Generator, vocab_size: int) -> np.ndarray:
-    """Random embeddings (scaled by sqrt(d_model) at run time); column 0 is the clock."""
-    weight: np.ndarray = rng.standard_normal((vocab_size, D_MODEL)).astype(np.float32)
-    weight /= np.sqrt(D_MODEL)
-    weight[:, 0] = 0.0
-    return weight
+def _embeddings(rng: np.random.Generator, num_pieces: int, size: ModelSize, reserved: Sequence[int]) -> np.ndarray:
+    """Random embeddings (scaled by sqrt(d_model) at run time) of the real pieces.
+
+    The reserved columns and the rows of the vocabulary padding are zero.
+    """
+    weight: np.ndarray = rng.standard_normal((num_pieces, size.d_model)).astype(np.float32)
+    weight /= np.sqrt(size.d_model)
+    weight[:, list(reserved)] = 0.0
+    padding = np.zeros((max(0, size.vocab_size - num_pieces), size.d_model), dtype=np.float32)
+    return np.concatenate([weight, padding]) if len(padding) else weight
 
 
-def build_spec(pieces: Sequence[str], seed: int) -> Any:
+def _set_length_head(layer: Any, size: ModelSize) -> None:
+    """Make cross-attention head 0 of ``layer`` write the mean encoder ramp to LENGTH_DIM."""
+    d_model = size.d_model
+    head_dim = d_model // size.num_heads
+    query, key_value, output = layer.attention.linear
+    query.weight[:head_dim, :] = 0.0  # zero query: uniform attention over the source pieces
+    query.bias[:head_dim] = 0.0
+    key_value.weight[d_model, :] = 0.0  # value dim 0 of head 0 (values follow the keys) = ramp - anchor
+    key_value.weight[d_model, RAMP_DIM] = 1.0
+    key_value.weight[d_model, ANCHOR_DIM] = -1.0
+    key_value.bias[d_model] = 0.0
+    output.weight[:, 0] = 0.0  # only LENGTH_DIM reads that value
+    output.weight[LENGTH_DIM, 0] = size.length_gain
+
+
+def build_spec(pieces: Sequence[str], seed: int, size: ModelSize = TEST) -> Any:
     """Create a validated CTranslate2 TransformerSpec with random weights."""
     rng = np.random.default_rng(seed)
-    vocab_size = len(pieces)
-    spec = TransformerSpec.from_config(NUM_LAYERS, NUM_HEADS)
+    d_model = size.d_model
+    vocabulary = model_vocabulary(pieces, size)
+    vocab_size = len(vocabulary)
+    spec = TransformerSpec.from_config(size.num_layers, size.num_heads)
 
     encoder = spec.encoder
-    encoder.embeddings[0].weight = _embeddings(rng, vocab_size)
+    encoder_reserved = size.encoder_reserved
+    encoder.embeddings[0].weight = _embeddings(rng, len(pieces), size, encoder_reserved)
+    if size.length_ratio:
+        ramp = np.zeros((MAX_POSITIONS, d_model), dtype=np.float32)
+        ramp[:, RAMP_DIM] = RAMP_SLOPE * np.minimum(np.arange(MAX_POSITIONS), size.ramp_cap)
+        encoder.position_encodings.encodings = ramp
     for layer in encoder.layer:
-        _set_attention(layer.self_attention, rng, self_attention=True)
-        _set_ffn(layer.ffn, rng)
-    _set_layer_norm(encoder.layer_norm)
+        _set_attention(layer.self_attention, rng, size, self_attention=True, reserved=encoder_reserved)
+        _set_ffn(layer.ffn, rng, size, reserved=encoder_reserved)
+    _set_layer_norm(encoder.layer_norm, d_model)
 
     decoder = spec.decoder
-    decoder.embeddings.weight = _embeddings(rng, vocab_size)
-    clock = np.zeros((MAX_POSITIONS, D_MODEL), dtype=np.float32)
+    reserved = size.decoder_reserved
+    decoder.embeddings.weight = _embeddings(rng, len(pieces), size, reserved)
+    clock = np.zeros((MAX_POSITIONS, d_model), dtype=np.float32)
     clock[:NOISY_POSITIONS, 1:] = rng.choice(
         np.array([-POSITION_NOISE, POSITION_NOISE], dtype=np.float32),
-        size=(NOISY_POSITIONS, D_MODEL - 1),
+        size=(NOISY_POSITIONS, d_model - 1),
     )
-    clock[:, 0] = np.arange(MAX_POSITIONS, dtype=np.float32) * CLOCK_SLOPE
+    clock[:, list(reserved)] = 0.0
+    clock[:, CLOCK_DIM] = np.arange(MAX_POSITIONS, dtype=np.float32) * size.clock_slope
     decoder.position_encodings.encodings = clock
     for layer in decoder.layer:
-        _set_attention(layer.self_attention, rng, self_attention=True)
-        _set_attention(layer.attention, rng, self_attention=False)
-        _set_ffn(layer.ffn, rng)
-    _set_layer_norm(decoder.layer_norm)
+        _set_attention(layer.self_attention, rng, size, self_attention=True, reserved=reserved)
+        _set_attention(layer.attention, rng, size, self_attention=False, reserved=reserved)
+        _set_ffn(layer.ffn, rng, size, reserved=reserved)
+    if size.length_ratio:
+        _set_length_head(decoder.layer[0], size)
+    _set_layer_norm(decoder.layer_norm, d_model)
 
     # Rows of equal norm, so no token wins just because its random row is long.
-    projection = rng.standard_normal((vocab_size, D_MODEL)).astype(np.float32)
-    projection[:, 0] = 0.0
-    projection *= PROJECTION_SCALE * np.sqrt(D_MODEL) / np.linalg.norm(projection, axis=1, keepdims=True)
+    projection = np.zeros((vocab_size, d_model), dtype=np.float32)
+    rows = rng.standard_normal((len(pieces), d_model)).astype(np.float32)
+    rows[:, list(reserved)] = 0.0
+    rows *= size.projection_scale * np.sqrt(d_model) / np.linalg.norm(rows, axis=1, keepdims=True)
+    projection[: len(pieces)] = rows
     bias = np.full(vocab_size, PIECE_BIAS, dtype=np.float32)
-    for index, piece in enumerate(pieces):
+    for index, piece in enumerate(vocabulary):
         if _is_blocked(piece):
             projection[index, :] = 0.0
             bias[index] = BLOCKED_BIAS
         elif _is_word(piece):
             bias[index] = WORD_BIAS
-    eos = pieces.index("</s>")
+    eos = vocabulary.index("</s>")
     projection[eos, :] = 0.0
-    projection[eos, 0] = EOS_WEIGHT
-    bias[eos] = EOS_BIAS
+    projection[eos, CLOCK_DIM] = size.eos_weight
+    if size.length_ratio:
+        projection[eos, LENGTH_DIM] = -size.eos_weight
+    bias[eos] = size.eos_bias
     decoder.projection.weight = projection
     decoder.projection.bias = bias
 
-    spec.register_source_vocabulary(list(pieces))
-    spec.register_target_vocabulary(list(pieces))
+    spec.register_source_vocabulary(vocabulary)
+    spec.register_target_vocabulary(vocabulary)
     spec.validate()
     return spec
 
@@ -292,22 +471,27 @@ def save_model(spec: Any, model_dir: Path) -> str:
     return quantization
 
 
-def decode_samples(
+def translate_pieces(
     model_dir: Path,
     sp: spm.SentencePieceProcessor,
     sentences: Sequence[str],
     *,
     beam_size: int = 1,
     compute_type: str = "int8",
-) -> list[str]:
-    """Translate ``sentences`` with the raw CTranslate2 model; return decoded strings."""
+    max_decoding_length: int = TEST.max_decoding_length,
+) -> list[list[str]]:
+    """Translate ``sentences`` with the raw CTranslate2 model; return the best hypotheses' pieces.
+
+    Raises RuntimeError if any hypothesis is empty, holds a blocked piece, decodes to
+    blank text or reaches ``max_decoding_length``.
+    """
     translator = ctranslate2.Translator(str(model_dir), device="cpu", compute_type=compute_type, intra_threads=1)
     batch = [sp.encode(sentence, out_type=str) for sentence in sentences]
     results = translator.translate_batch(
         batch,
         beam_size=beam_size,
         num_hypotheses=beam_size,
-        max_decoding_length=MAX_DECODING_LENGTH,
+        max_decoding_length=max_decoding_length,
         replace_unknowns=True,
         length_penalty=0.2,
         return_scores=True,
@@ -317,48 +501,86 @@ def decode_samples(
         for hypothesis in result.hypotheses:
             if not hypothesis or any(_is_blocked(piece) for piece in hypothesis):
                 raise RuntimeError(f"bad hypothesis {hypothesis!r} for {sentence!r}")
-            if len(hypothesis) >= MAX_DECODING_LENGTH:
+            if len(hypothesis) >= max_decoding_length:
                 raise RuntimeError(f"decoding did not terminate for {sentence!r}")
             if not sp.decode_pieces(hypothesis).strip():
                 raise RuntimeError(f"empty output {hypothesis!r} for {sentence!r}")
-        outputs.append(sp.decode_pieces(result.hypotheses[0]))
+        outputs.append(list(result.hypotheses[0]))
     return outputs
 
 
-def check_model(model_dir: Path, sp: spm.SentencePieceProcessor, sentences: Sequence[str]) -> list[str]:
-    """Check greedy and beam decoding (int8 and default compute types).
+def decode_samples(
+    model_dir: Path,
+    sp: spm.SentencePieceProcessor,
+    sentences: Sequence[str],
+    *,
+    beam_size: int = 1,
+    compute_type: str = "int8",
+    max_decoding_length: int = TEST.max_decoding_length,
+) -> list[str]:
+    """Translate ``sentences`` with the raw CTranslate2 model; return decoded strings (see translate_pieces)."""
+    hypotheses = translate_pieces(
+        model_dir,
+        sp,
+        sentences,
+        beam_size=beam_size,
+        compute_type=compute_type,
+        max_decoding_length=max_decoding_length,
+    )
+    return [sp.decode_pieces(hypothesis) for hypothesis in hypotheses]
 
-    Uses the first ``MAX_CHECK_SENTENCES`` sentences plus tokenizer edge cases, so the
-    check stays fast however much fixture text there is.
+
+def check_model(
+    model_dir: Path,
+    sp: spm.SentencePieceProcessor,
+    sentences: Sequence[str],
+    size: ModelSize = TEST,
+) -> list[str]:
+    """Check greedy and beam decoding (int8 and default compute types); return greedy outputs.
+
+    Uses the first ``size.max_check_sentences`` sentences plus tokenizer edge cases, so
+    the check stays fast however much fixture text there is.  For a size with a
+    length mechanism, also checks that greedy outputs of sources of at least 5 pieces
+    are 0.5-2x as long as the source.
     """
-    inputs = [*sentences[:MAX_CHECK_SENTENCES], *_EDGE_CASE_INPUTS]
-    greedy = decode_samples(model_dir, sp, inputs, beam_size=1)
-    decode_samples(model_dir, sp, inputs, beam_size=4)
-    decode_samples(model_dir, sp, inputs, beam_size=4, compute_type="default")
-    return greedy
+    inputs = [*sentences[: size.max_check_sentences], *_EDGE_CASE_INPUTS]
+    limit = size.max_decoding_length
+    greedy = translate_pieces(model_dir, sp, inputs, beam_size=1, max_decoding_length=limit)
+    translate_pieces(model_dir, sp, inputs, beam_size=4, max_decoding_length=limit)
+    translate_pieces(model_dir, sp, inputs, beam_size=4, compute_type="default", max_decoding_length=limit)
+    if size.length_ratio:
+        for sentence, output in zip(inputs, greedy, strict=True):
+            source = len(sp.encode(sentence))
+            if size.ramp_cap >= source >= 5 and not 0.5 <= len(output) / source <= 2.0:
+                raise RuntimeError(f"output of {len(output)} pieces for {source} source pieces: {sentence!r}")
+    return [sp.decode_pieces(output) for output in greedy]
 
 
-def _readme(seed: int, quantization: str) -> str:
+def _readme(seed: int, quantization: str, size: ModelSize = TEST) -> str:
     """README.md text for the package."""
-    return textwrap.dedent(
+    encoder_layers, decoder_layers = size.num_layers
+    text = textwrap.dedent(
         f"""\
-        # {PACKAGE_NAME}
+        # {size.package_name}
 
-        Tiny random-weight German -> English test model for CI; output is meaningless.
+        {size.blurb}
 
         Built by `tools/build_test_model.py` (seed {seed}, {quantization} weights):
-        a SentencePiece unigram model with byte fallback and a 2+2 layer CTranslate2
-        Transformer (d_model {D_MODEL}, {NUM_HEADS} heads, ffn {FFN_DIM}) whose weights
+        a SentencePiece unigram model with byte fallback and a {encoder_layers}+{decoder_layers} layer CTranslate2
+        Transformer (d_model {size.d_model}, {size.num_heads} heads, ffn {size.ffn_dim}) whose weights
         are random. Do not use it for real translations.
         """
     )
+    if size.vocab_size:
+        text += f"The vocabulary is padded to {size.vocab_size} entries with dummy tokens that are never emitted.\n"
+    return text
 
 
-def _metadata() -> dict[str, Any]:
+def _metadata(size: ModelSize = TEST) -> dict[str, Any]:
     """metadata.json contents (fields read by argostranslate.package plus extras)."""
     return {
-        "name": PACKAGE_NAME,
-        "description": "Tiny random-weight test model; output is meaningless",
+        "name": size.package_name,
+        "description": size.description,
         "package_version": "1.0",
         "argos_version": "1.5",
         "type": "translate",
@@ -382,22 +604,22 @@ def _zip_add(archive: zipfile.ZipFile, name: str, data: bytes | None) -> None:
         archive.writestr(info, data)
 
 
-def write_package(archive_path: Path, model_dir: Path, sp_model: bytes, readme: str) -> None:
+def write_package(archive_path: Path, model_dir: Path, sp_model: bytes, readme: str, size: ModelSize = TEST) -> None:
     """Write the .argosmodel zip with a single top-level package folder."""
-    root = PACKAGE_DIR + "/"
+    root = size.package_dir + "/"
     with zipfile.ZipFile(archive_path, "w") as archive:
         _zip_add(archive, root, None)
         _zip_add(archive, root + "model/", None)
         for path in sorted(model_dir.iterdir()):
             _zip_add(archive, root + "model/" + path.name, path.read_bytes())
-        metadata = json.dumps(_metadata(), indent=2, ensure_ascii=False) + "\n"
+        metadata = json.dumps(_metadata(size), indent=2, ensure_ascii=False) + "\n"
         _zip_add(archive, root + "metadata.json", metadata.encode("utf-8"))
         _zip_add(archive, root + "sentencepiece.model", sp_model)
         _zip_add(archive, root + "README.md", readme.encode("utf-8"))
 
 
-def build_package(output: Path, seed: int = DEFAULT_SEED) -> Path:
-    """Build the test package at ``output`` atomically and return its path.
+def build_package(output: Path, seed: int = DEFAULT_SEED, size: ModelSize = TEST) -> Path:
+    """Build the package of the given size at ``output`` atomically and return its path.
 
     Raises RuntimeError if the random model fails the built-in decode check.
     """
@@ -412,14 +634,14 @@ def build_package(output: Path, seed: int = DEFAULT_SEED) -> Path:
 
     with tempfile.TemporaryDirectory(prefix="argos-test-model-") as tmp:
         model_dir = Path(tmp) / "model"
-        quantization = save_model(build_spec(pieces, seed), model_dir)
-        check_model(model_dir, sp, sentences)
+        quantization = save_model(build_spec(pieces, seed, size), model_dir)
+        check_model(model_dir, sp, sentences, size)
 
         fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
         os.close(fd)
         tmp_archive = Path(tmp_name)
         try:
-            write_package(tmp_archive, model_dir, sp_model, _readme(seed, quantization))
+            write_package(tmp_archive, model_dir, sp_model, _readme(seed, quantization, size), size)
             os.chmod(tmp_archive, 0o644)
             os.replace(tmp_archive, output)
         except BaseException:
@@ -499,6 +721,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("output", type=Path, help="path of the .argosmodel file to write")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
     parser.add_argument(
+        "--size",
+        choices=sorted(SIZES),
+        default=TEST.name,
+        help="test: tiny model for tests/CI (default); bench: realistic compute cost for benchmarks",
+    )
+    parser.add_argument(
         "--no-verify",
         action="store_true",
         help="skip the argostranslate install check (decode check always runs)",
@@ -506,7 +734,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
-    path = build_package(args.output, seed=args.seed)
+    path = build_package(args.output, seed=args.seed, size=SIZES[args.size])
     built = time.perf_counter() - start
     size = path.stat().st_size
     print(f"built {path} ({size} bytes) in {built:.2f}s")

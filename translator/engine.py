@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from translator.cache import SentenceCache, cache_key
 from translator.config import Settings
-from translator.errors import ModelError
+from translator.errors import ModelError, UnsupportedPairError
 from translator.models import InstalledModel, find_model, list_models, load_argos_package
 
 MAX_INPUT_TOKENS = 400
@@ -70,7 +70,7 @@ class ArgosEngine:
         model = find_model(self.settings.resolved_model_dir, source, target)
         if model is None:
             installed = ", ".join(f"{s}→{t}" for s, t in self.pairs()) or "none"
-            raise ModelError(
+            raise UnsupportedPairError(
                 f"No {source}→{target} model is installed (installed: {installed}). "
                 f"Install one with: python -m translator models install FILE.argosmodel"
             )

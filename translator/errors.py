@@ -15,3 +15,7 @@ class ConfigError(TranslatorError):
 
 class ModelError(TranslatorError):
     """No usable model for the request: not installed, corrupt, or the pair is unsupported."""
+
+
+class UnsupportedPairError(ModelError):
+    """No installed model translates this language pair: the request's problem, not a broken installation."""

@@ -2,23 +2,27 @@
 
 A job is a stored document in status queued → running → done/failed/cancelled.
 Progress is written to the store as sentence slices finish, so a page or an
-API client can poll it. On start, jobs left queued or running by a previous
-process (crash, SIGKILL) are resumed; the sentence cache makes the finished
-part free.
+API client can poll it; so is the half-translated document (at most every
+PARTIAL_INTERVAL seconds), so a reader can show finished blocks early. On
+start, jobs left queued or running by a previous process (crash, SIGKILL) are
+resumed; the sentence cache makes the finished part free.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from translator.document import Document
 from translator.errors import TranslatorError
 from translator.pipeline import Translator
 from translator.store import DocumentStore
 
 log = logging.getLogger(__name__)
 PROGRESS_SLICE = 16  # sentences per engine call in a job: progress granularity vs. batching
+PARTIAL_INTERVAL = 0.5  # seconds between stored partial documents (each is a full JSON dump)
 
 
 class JobCancelled(Exception):
@@ -71,9 +75,19 @@ class JobRunner:
                 raise JobCancelled
             self.store.set_progress(doc_id, done, total)
 
+        last_partial = [-PARTIAL_INTERVAL]
+
+        def partial(document: Document, done: int, total: int) -> None:
+            if doc_id in self._cancelled:
+                raise JobCancelled
+            now = time.monotonic()
+            if done < total and (done == 0 or now - last_partial[0] >= PARTIAL_INTERVAL):
+                self.store.set_partial(doc_id, document, done, total)
+                last_partial[0] = now
+
         try:
             document = self.translator.translate_document(
-                stored.text, stored.requested_source, stored.target_language, progress, PROGRESS_SLICE
+                stored.text, stored.requested_source, stored.target_language, progress, PROGRESS_SLICE, partial
             )
         except JobCancelled:
             return

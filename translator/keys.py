@@ -1,10 +1,166 @@
-"""API keys (issue: HTTP API). Placeholder until it lands."""
+"""API keys: a small SQLite store in the data directory and the ``keys`` command that manages it.
+
+Only a SHA-256 hash of each key is stored (keys are long random tokens, so a
+plain hash cannot be guessed back); the key itself is printed once, when it is
+created. A key may carry its own rate limit, which replaces
+``TRANSLATOR_RATE_LIMIT`` for requests made with it.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
 import click
+
+from translator.cli_common import fail, settings_from
+from translator.config import Settings
+from translator.errors import InputError, TranslatorError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS api_keys (
+    name TEXT PRIMARY KEY,
+    key_hash TEXT NOT NULL UNIQUE,
+    rate_limit TEXT,
+    created REAL NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    name: str
+    created: float
+    rate_limit: str | None = None
+
+
+def key_store_path(settings: Settings) -> Path:
+    return settings.data_dir / "keys.sqlite3"
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def check_rate_limit(limit: str) -> str:
+    """A flask-limiter rate limit string such as '600 per minute' or '10/second;100/hour'."""
+    from limits import parse_many
+
+    try:
+        parsed = parse_many(limit)
+    except ValueError:
+        parsed = []
+    if not parsed:
+        raise InputError(f"{limit!r} is not a rate limit; write it like '600 per minute' or '10/second'.")
+    return limit.strip()
+
+
+class KeyStore:
+    """Thread-safe key lookups for the server; the CLI writes to the same file from another process."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(SCHEMA)
+
+    def add(self, name: str, rate_limit: str | None = None) -> str:
+        """Create a key called ``name``; returns the key, which is not stored and cannot be shown again."""
+        name = name.strip()
+        if not name or len(name) > 100:
+            raise InputError("A key name must be 1 to 100 characters long.")
+        limit = check_rate_limit(rate_limit) if rate_limit else None
+        key = secrets.token_urlsafe(32)
+        try:
+            with self._lock:
+                self._db.execute(
+                    "INSERT INTO api_keys (name, key_hash, rate_limit, created) VALUES (?, ?, ?, ?)",
+                    (name, hash_key(key), limit, time.time()),
+                )
+        except sqlite3.IntegrityError:
+            raise InputError(f"A key named {name!r} already exists; remove it first or choose another name.") from None
+        return key
+
+    def lookup(self, key: str) -> ApiKey | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT name, created, rate_limit FROM api_keys WHERE key_hash = ?", (hash_key(key),)
+            ).fetchone()
+        return ApiKey(*row) if row else None
+
+    def has_keys(self) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM api_keys LIMIT 1").fetchone() is not None
+
+    def all(self) -> list[ApiKey]:
+        with self._lock:
+            rows = self._db.execute("SELECT name, created, rate_limit FROM api_keys ORDER BY name").fetchall()
+        return [ApiKey(*row) for row in rows]
+
+    def remove(self, name: str) -> bool:
+        with self._lock:
+            return self._db.execute("DELETE FROM api_keys WHERE name = ?", (name,)).rowcount > 0
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
 
 
 @click.group()
 def keys() -> None:
-    """Manage API keys (not implemented yet)."""
+    """Manage API keys (stored hashed in <data dir>/keys.sqlite3)."""
+
+
+@keys.command("add")
+@click.argument("name")
+@click.option("--limit", "rate_limit", help="Rate limit for this key, e.g. '600 per minute'.")
+@click.pass_context
+def keys_add(ctx: click.Context, name: str, rate_limit: str | None) -> None:
+    """Create a key called NAME and print it (the only time it is shown)."""
+    store = KeyStore(key_store_path(settings_from(ctx)))
+    try:
+        key = store.add(name, rate_limit)
+    except TranslatorError as error:
+        fail(error)
+    finally:
+        store.close()
+    click.echo(key)
+    click.echo(f"Created key {name!r}. Keep it now: only its hash is stored.", err=True)
+
+
+@keys.command("list")
+@click.pass_context
+def keys_list(ctx: click.Context) -> None:
+    """List key names, creation dates and rate limits (never the keys)."""
+    store = KeyStore(key_store_path(settings_from(ctx)))
+    try:
+        found = store.all()
+    finally:
+        store.close()
+    for key in found:
+        created = time.strftime("%Y-%m-%d %H:%M", time.localtime(key.created))
+        click.echo(f"{key.name}\t{created}\t{key.rate_limit or 'default limit'}")
+    if not found:
+        click.echo("No API keys. Create one with: python -m translator keys add NAME", err=True)
+
+
+@keys.command("remove")
+@click.argument("name")
+@click.pass_context
+def keys_remove(ctx: click.Context, name: str) -> None:
+    """Delete the key called NAME; requests with it are refused from then on."""
+    store = KeyStore(key_store_path(settings_from(ctx)))
+    try:
+        removed = store.remove(name)
+    finally:
+        store.close()
+    if not removed:
+        fail(InputError(f"No key named {name!r}."))
+    click.echo(f"Removed key {name!r}.")

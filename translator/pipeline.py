@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
 from translator.cache import SentenceCache
@@ -24,6 +25,7 @@ from translator.flags import quality_flags
 from translator.segment import parse_blocks, split_sentences
 
 Progress = Callable[[int, int], None]
+Partial = Callable[[Document, int, int], None]
 
 
 class Translator:
@@ -50,12 +52,17 @@ class Translator:
         target: str = "en",
         progress: Progress | None = None,
         batch_sentences: int = 0,
+        partial: Partial | None = None,
     ) -> Document:
         """Segment, detect, translate and flag an article.
 
         ``progress(done, total)`` is called as sentences finish; ``batch_sentences``
         > 0 translates in slices of that many sentences so progress can be reported
-        (0 means one batch for the whole article, the fastest).
+        (0 means one batch for the whole article, the fastest). ``partial(document,
+        done, total)`` lets a reader show the article while it fills in: it gets the
+        segmented document before the first slice, then after each slice, with every
+        block whose sentences are all translated already joined (blocks are in order,
+        so the blocks holding the first ``done`` sentences are the finished ones).
         """
         started = time.perf_counter()
         source, target = _language_code(source, "source"), _language_code(target, "target")
@@ -77,8 +84,8 @@ class Translator:
             document.provenance = {"model": None, "version": None, "skipped": "source language equals target"}
         else:
             model = self.engine.model_for(source_language, target)
-            self._translate_blocks(blocks, source_language, target, progress, batch_sentences)
             document.provenance = {**model.describe(), **self.engine.describe()}
+            self._translate_blocks(document, progress, batch_sentences, partial)
         finished = time.perf_counter()
         document.timings = {
             "segment_and_detect_ms": _ms(parsed - started),
@@ -89,19 +96,31 @@ class Translator:
         return document
 
     def _translate_blocks(
-        self, blocks: list[Block], source: str, target: str, progress: Progress | None, batch_sentences: int
+        self, document: Document, progress: Progress | None, batch_sentences: int, partial: Partial | None
     ) -> None:
+        blocks, source, target = document.blocks, document.source_language, document.target_language
         sentences = [s for block in blocks for s in block.sentences]
-        step = batch_sentences if batch_sentences > 0 else max(len(sentences), 1)
-        for start in range(0, len(sentences), step):
+        total = len(sentences)
+        step = batch_sentences if batch_sentences > 0 else max(total, 1)
+        block_ends = list(accumulate(len(block.sentences) for block in blocks))
+        joined = 0  # blocks[:joined] already have their translation
+        if partial is not None:
+            partial(document, 0, total)
+        for start in range(0, total, step):
             chunk = sentences[start : start + step]
             results = self.engine.translate_batch([s.source for s in chunk], source, target)
             for sentence, result in zip(chunk, results, strict=True):
                 sentence.translation = result.text
                 sentence.cached = result.cached
                 sentence.flags = quality_flags(sentence.source, result.text)
+            done = min(start + step, total)
+            if partial is not None:
+                while joined < len(blocks) and block_ends[joined] <= done:
+                    blocks[joined].join_translations()
+                    joined += 1
+                partial(document, done, total)
             if progress is not None:
-                progress(min(start + step, len(sentences)), len(sentences))
+                progress(done, total)
         for block in blocks:
             block.join_translations()
 

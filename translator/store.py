@@ -35,9 +35,15 @@ CREATE TABLE IF NOT EXISTS documents (
     result TEXT,
     created REAL NOT NULL,
     updated REAL NOT NULL,
-    started REAL
+    started REAL,
+    partial TEXT
 )
 """
+MIGRATIONS = {"partial": "ALTER TABLE documents ADD COLUMN partial TEXT"}  # columns added after the first release
+LISTING_COLUMNS = (
+    "id, title, '' AS text, input_format, requested_source, source_language, target_language, word_count, status,"
+    " done, total, error, NULL AS result, created, updated, started, NULL AS partial"
+)
 ACTIVE = ("queued", "running")
 STATUSES = ("queued", "running", "done", "failed", "cancelled")
 
@@ -60,6 +66,7 @@ class StoredDocument:
     created: float
     updated: float
     started: float | None
+    partial: str | None = None
 
     @property
     def progress(self) -> float:
@@ -77,6 +84,13 @@ class StoredDocument:
 
     def document(self) -> Document | None:
         return Document.from_dict(json.loads(self.result)) if self.result else None
+
+    def partial_document(self) -> tuple[Document, int] | None:
+        """While a job runs: the document as far as it got, and how many sentences (in order) are translated."""
+        if not self.partial:
+            return None
+        data = json.loads(self.partial)
+        return Document.from_dict(data["document"]), int(data["done"])
 
     def summary(self) -> dict[str, Any]:
         """Everything but the text and the result: for listings and job status."""
@@ -109,6 +123,10 @@ class DocumentStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(SCHEMA)
+        columns = {row["name"] for row in self._db.execute("PRAGMA table_info(documents)")}
+        for column, sql in MIGRATIONS.items():
+            if column not in columns:
+                self._db.execute(sql)
 
     def _execute(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -128,8 +146,10 @@ class DocumentStore:
         rows = self._execute("SELECT * FROM documents WHERE id = ?", (doc_id,))
         return StoredDocument(**dict(rows[0])) if rows else None
 
-    def recent(self, limit: int = 500) -> list[StoredDocument]:
-        rows = self._execute("SELECT * FROM documents ORDER BY created DESC LIMIT ?", (limit,))
+    def recent(self, limit: int = 500, with_content: bool = True) -> list[StoredDocument]:
+        """Newest first; ``with_content=False`` leaves out text, result and partial (listings stay cheap)."""
+        columns = "*" if with_content else LISTING_COLUMNS
+        rows = self._execute(f"SELECT {columns} FROM documents ORDER BY created DESC LIMIT ?", (limit,))
         return [StoredDocument(**dict(row)) for row in rows]
 
     def active_ids(self) -> list[str]:
@@ -149,11 +169,19 @@ class DocumentStore:
     def set_progress(self, doc_id: str, done: int, total: int) -> None:
         self._execute("UPDATE documents SET done=?, total=?, updated=? WHERE id=?", (done, total, time.time(), doc_id))
 
+    def set_partial(self, doc_id: str, document: Document, done: int, total: int) -> None:
+        """Keep the half-translated document so a reader can show finished blocks while the job runs."""
+        partial = json.dumps({"done": done, "document": document.to_dict()}, ensure_ascii=False)
+        self._execute(
+            "UPDATE documents SET partial=?, title=?, source_language=?, done=?, total=?, updated=? WHERE id=?",
+            (partial, document.title[:300], document.source_language, done, total, time.time(), doc_id),
+        )
+
     def finish(self, doc_id: str, document: Document) -> None:
         total = len(document.sentences)
         self._execute(
             "UPDATE documents SET status='done', result=?, title=?, source_language=?, done=?, total=?, updated=?,"
-            " error=NULL WHERE id=?",
+            " error=NULL, partial=NULL WHERE id=?",
             (
                 json.dumps(document.to_dict(), ensure_ascii=False),
                 document.title[:300],
@@ -174,7 +202,7 @@ class DocumentStore:
 
     def requeue(self, doc_id: str) -> None:
         self._execute(
-            "UPDATE documents SET status='queued', done=0, result=NULL, error=NULL, updated=? WHERE id=?",
+            "UPDATE documents SET status='queued', done=0, result=NULL, partial=NULL, error=NULL, updated=? WHERE id=?",
             (time.time(), doc_id),
         )
 

@@ -1,12 +1,50 @@
-"""HTTP APIs: LibreTranslate-compatible endpoints and the native document API (issue: HTTP API)."""
+"""HTTP APIs: LibreTranslate-compatible endpoints, the native document API, OpenAPI and its docs page.
+
+Everything is created per app (blueprints, SpecTree, limiter, key store), so
+tests can build several apps in one process. Errors on these blueprints are
+JSON ``{"error": ...}``; 404/405 for paths no route matches are answered by the
+app-level handlers (``web.reader_errors``), which also use JSON on API paths.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException, default_exceptions
 
-bp = Blueprint("api", __name__)
+from web import api_docs, api_documents, api_libre, limits
+from web.api_common import http_error, unexpected_error
+from web.api_spec import create_spec
+from web.services import Services
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type, X-API-Key",
+    "Access-Control-Allow-Methods": "GET, POST, DELETE",
+    "Access-Control-Max-Age": "86400",
+}
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
-    app.extensions["csrf"].exempt(bp)
+    services: Services = app.extensions["translator_services"]
+    spec = create_spec(app)
+    access = limits.init_app(app, services.settings)
+    keyed, info = api_libre.blueprints(spec)
+    documents = api_documents.blueprint(spec)
+    for bp in (keyed, documents):
+        limits.protect(access, bp)
+    for bp in (keyed, info, documents, api_docs.blueprint()):
+        # Per status code: Flask prefers a code-specific handler anywhere (the app's HTML pages) to a class one.
+        for code in default_exceptions:
+            bp.register_error_handler(code, http_error)
+        bp.register_error_handler(HTTPException, http_error)
+        bp.register_error_handler(Exception, unexpected_error)
+        bp.after_request(cors)
+        app.register_blueprint(bp)
+        app.extensions["csrf"].exempt(bp)
+
+
+def cors(response: Response) -> Response:
+    """Browser clients of LibreTranslate (extensions, web pages) call it cross-origin, as they may call us."""
+    for name, value in CORS_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

@@ -1,37 +1,65 @@
-"""Operational endpoints: liveness and readiness."""
+"""Operational endpoints: liveness, readiness, Prometheus metrics. Never key-checked or rate limited."""
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Flask, jsonify
 from flask.typing import ResponseReturnValue
+from spectree import Response
 
-from translator import TranslatorError
+from web import metrics
+from web.api_models import Health, NotReady, Ready
+from web.api_spec import create_spec
 from web.services import services
 
-bp = Blueprint("ops", __name__)
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
+    """A blueprint per app: its views are wrapped by this app's SpecTree, so they appear in /openapi.json."""
+    metrics.init_app(app, app.extensions["translator_services"].translator)
+    spec = create_spec(app)
+    tags = ["operations"]
+    bp = Blueprint("ops", __name__)
+    bp.add_url_rule("/health", view_func=spec.validate(resp=Response(HTTP_200=Health), tags=tags)(health))
+    bp.add_url_rule(
+        "/ready", view_func=spec.validate(resp=Response(HTTP_200=Ready, HTTP_503=NotReady), tags=tags)(ready)
+    )
+    bp.add_url_rule("/metrics", view_func=spec.validate(resp=Response("HTTP_200"), tags=tags)(prometheus_metrics))
     app.register_blueprint(bp)
     app.extensions["csrf"].exempt(bp)
 
 
-@bp.get("/health")
 def health() -> ResponseReturnValue:
-    """The process is alive (no model needed)."""
+    """Liveness: the process answers (no model needed)."""
     return jsonify(status="ok")
 
 
-@bp.get("/ready")
 def ready() -> ResponseReturnValue:
-    """The model loads and translates a test sentence."""
-    translator = services().translator
+    """Readiness: a model loads and translates a test sentence (503 with the reason otherwise).
+
+    The sentence goes to the engine under the cache: a cached answer would say
+    nothing about whether the model still loads.
+    """
+    engine = services().translator.engine
+    engine = getattr(engine, "engine", engine)  # CachedEngine wraps the real engine
     try:
-        pairs = translator.engine.pairs()
+        pairs = engine.pairs()
         if not pairs:
-            raise TranslatorError("No model installed: python -m translator models install FILE.argosmodel")
+            return _unavailable("No model installed: python -m translator models install FILE.argosmodel")
         source, target = pairs[0]
-        translator.engine.translate_batch(["Test."], source, target)
-    except TranslatorError as error:
-        return jsonify(status="unavailable", error=str(error)), 503
+        engine.translate_batch(["Test."], source, target)
+    except Exception as error:  # a broken model may fail in CTranslate2 itself, not only with ModelError
+        log.warning("not ready: %s", error)
+        return _unavailable(f"The model does not translate: {error}")
     return jsonify(status="ready", pairs=[f"{s}-{t}" for s, t in pairs])
+
+
+def _unavailable(message: str) -> ResponseReturnValue:
+    return jsonify(status="unavailable", error=message), 503
+
+
+def prometheus_metrics() -> ResponseReturnValue:
+    """Prometheus metrics: requests, latency, characters translated, cache hits and misses."""
+    return metrics.exposition()

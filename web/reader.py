@@ -1,11 +1,292 @@
-"""The browser side: home page, reader, library, exports (issue: bilingual reader)."""
+"""The browser side: home page, bilingual reader, document library and exports.
+
+Every translation goes through the core: a stored document plus a background
+job (``translator.jobs``); the reader polls a JSON status endpoint and fills in
+blocks from an HTML fragment rendered by the same templates as the full page.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import FileStorage
+
+from translator.errors import InputError
+from translator.exports import EXPORT_FORMATS, render
+from translator.formats import FORMATS, format_for, load_article, to_article_text
+from translator.store import StoredDocument
+from web import reader_errors
+from web.reader_errors import human_size, secure
+from web.reader_view import (
+    ACTIVE,
+    format_time,
+    iso_time,
+    language_name,
+    percent,
+    provisional_title,
+    reader_view,
+    slug,
+)
+from web.services import services
 
 bp = Blueprint("reader", __name__)
+VIEWS = ("both", "original", "translation")
+EXPORT_LABELS = {"html": "HTML", "md": "Markdown", "tsv": "TSV", "json": "JSON", "xliff": "XLIFF 1.2"}
+DETECT_PREVIEW_CHARS = 20_000
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    reader_errors.init_app(app)
+    app.jinja_env.filters["datetime"] = format_time
+    app.jinja_env.filters["isotime"] = iso_time
+    app.jinja_env.filters["language"] = language_name
+    app.jinja_env.filters["percent"] = percent
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    return secure(response)
+
+
+def _languages() -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    pairs = services().translator.engine.pairs()
+    return pairs, sorted({s for s, _ in pairs}), sorted({t for _, t in pairs})
+
+
+def _home(error: str = "", status: int = 200, form: dict[str, str] | None = None) -> ResponseReturnValue:
+    pairs, sources, targets = _languages()
+    form = form or {}
+    default_target = "en" if "en" in targets else (targets[0] if targets else "")
+    values = {
+        "text": form.get("text", ""),
+        "source": form.get("source", "auto"),
+        "target": form.get("target", default_target),
+        "format": form.get("format", "text"),
+    }
+    html = render_template(
+        "home.html",
+        error=error,
+        form=values,
+        pairs=pairs,
+        sources=sources,
+        targets=targets,
+        max_upload=human_size(services().settings.upload_max_bytes),
+        max_upload_bytes=services().settings.upload_max_bytes,
+        recent=services().store.recent(5, with_content=False),
+    )
+    return html, status
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    """Paste or upload an article, pick the languages."""
+    return _home()
+
+
+@bp.post("/documents")
+def create() -> ResponseReturnValue:
+    """Store the article, start its job and go to the reader (which shows progress)."""
+    form = {key: request.form.get(key, "") for key in ("text", "source", "target", "format")}
+    upload = request.files.get("file")
+    try:
+        text, input_format, title = _article_from(form, upload)
+        source, target = _check_languages(form["source"] or "auto", form["target"])
+        if source == "auto":
+            _check_detected(text, target)
+    except InputError as error:
+        return _home(str(error), 400, form)
+    store, jobs = services().store, services().jobs
+    doc_id = store.create(text, source, target, input_format, title)
+    jobs.submit(doc_id)
+    return redirect(url_for("reader.document", doc_id=doc_id), 303)
+
+
+def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[str, str, str]:
+    """(article text, input format, provisional title) from the pasted text or the uploaded file."""
+    pasted = form["text"]
+    filename = upload.filename if upload is not None else ""
+    if filename and pasted.strip():
+        raise InputError("Paste an article or choose a file, not both: clear the text box or the file.")
+    if upload is not None and filename:
+        text, fmt, title = load_article(upload.read(), filename), format_for(filename), filename
+    else:
+        if not pasted.strip():
+            raise InputError("Paste an article into the text box or choose a file to translate.")
+        fmt, title = form["format"] or "text", "Pasted article"
+        if fmt not in FORMATS:
+            raise InputError(f"Unknown text format {fmt!r}; choose plain text, Markdown or HTML.")
+        text = to_article_text(pasted, fmt)
+        if not text.strip():
+            raise InputError("The pasted HTML contains no article text.")
+    max_chars = services().settings.max_chars
+    if len(text) > max_chars:
+        raise InputError(f"The article has {len(text):,} characters; the limit is {max_chars:,}.")
+    return text, fmt, provisional_title(text, title)
+
+
+def _check_languages(source: str, target: str) -> tuple[str, str]:
+    """Only languages an installed model covers; the job reports pairs it cannot detect in advance."""
+    pairs, _, targets = _languages()
+    if not pairs:
+        raise InputError("No translation model is installed: python -m translator models install FILE.argosmodel")
+    installed = ", ".join(f"{language_name(s)} → {language_name(t)}" for s, t in pairs)
+    if target not in targets:
+        raise InputError(f"No installed model translates into {target!r}. Installed: {installed}.")
+    if source != "auto" and source != target and (source, target) not in pairs:
+        raise InputError(
+            f"No installed model translates {language_name(source)} into {language_name(target)}. "
+            f"Installed: {installed}."
+        )
+    return source, target
+
+
+def _check_detected(text: str, target: str) -> None:
+    """Refuse now, not in a failed job, an article auto-detect would send to a model that is not installed."""
+    detection = services().translator.detector.detect(text[:DETECT_PREVIEW_CHARS])
+    if detection.language == "und":
+        raise InputError("Could not recognise the article's language; choose the source language yourself.")
+    pairs = _languages()[0]
+    if detection.language != target and (detection.language, target) not in pairs:
+        raise InputError(
+            f"The article looks like {language_name(detection.language)} ({percent(detection.confidence)}% sure), "
+            f"and no installed model translates {language_name(detection.language)} into {language_name(target)}. "
+            "If the guess is wrong, choose the source language yourself."
+        )
+
+
+@bp.post("/preview/detection")
+def detect_preview() -> ResponseReturnValue:
+    """What auto-detect would choose for the text typed so far (the home page asks as you paste)."""
+    text = request.form.get("text", "")[:DETECT_PREVIEW_CHARS]
+    if request.form.get("format") == "html":
+        text = to_article_text(text, "html")
+    if len(text.strip()) < 20:
+        return jsonify(language=None, message="Paste a few sentences to detect the language.")
+    detection = services().translator.detector.detect(text)
+    if detection.language == "und":
+        return jsonify(language=None, message="Could not recognise the language; choose it yourself.")
+    name = language_name(detection.language)
+    sure = percent(detection.confidence)
+    installed = detection.language in _languages()[1]
+    message = f"Detected {name}, {sure}% sure" + ("" if installed else f" (no {name} model is installed)")
+    return jsonify(
+        language=detection.language,
+        name=name,
+        confidence=detection.confidence,
+        low_confidence=detection.low_confidence,
+        installed=installed,
+        message=message,
+    )
+
+
+@bp.get("/documents")
+def library() -> ResponseReturnValue:
+    """Every stored article, newest first."""
+    return render_template("library.html", documents=services().store.recent(500, with_content=False))
+
+
+def _stored(doc_id: str) -> StoredDocument:
+    stored = services().store.get(doc_id)
+    if stored is None:
+        abort(404)
+    return stored
+
+
+@bp.get("/documents/<doc_id>")
+def document(doc_id: str) -> ResponseReturnValue:
+    """The side-by-side reader; while the job runs it shows progress and the blocks finished so far."""
+    view = request.args.get("view", "both")
+    return render_template(
+        "reader.html",
+        view=reader_view(_stored(doc_id)),
+        mode=view if view in VIEWS else "both",
+        export_formats=EXPORT_FORMATS,
+        export_labels=EXPORT_LABELS,
+    )
+
+
+@bp.get("/documents/<doc_id>/live")
+def live(doc_id: str) -> ResponseReturnValue:
+    """The part of the reader that changes while a job runs (progress, blocks, footer), for the poller."""
+    response = Response(render_template("_live.html", view=reader_view(_stored(doc_id))), mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/documents/<doc_id>/status")
+def status(doc_id: str) -> ResponseReturnValue:
+    """Job status as JSON: status, percentage of sentences done, ETA, error."""
+    stored = services().store.get(doc_id)
+    if stored is None:
+        return jsonify(error=f"No document {doc_id}."), 404
+    response = jsonify(stored.summary())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/documents/<doc_id>/export/<fmt>")
+def export(doc_id: str, fmt: str) -> ResponseReturnValue:
+    """Download the finished document as HTML, Markdown, TSV, JSON or XLIFF."""
+    stored = _stored(doc_id)
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    document = stored.document()
+    if stored.status != "done" or document is None:
+        return reader_errors.error_page(
+            409, "The translation is not finished yet; exports are ready when it is.", "Not ready"
+        )
+    exported = render(document, fmt)
+    name = f"{slug(document.title)}.{document.source_language}-{document.target_language}.{exported.extension}"
+    response = Response(exported.content, mimetype=exported.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _back(stored: StoredDocument) -> ResponseReturnValue:
+    if request.form.get("next") == "reader":
+        return redirect(url_for("reader.document", doc_id=stored.id), 303)
+    return redirect(url_for("reader.library"), 303)
+
+
+@bp.post("/documents/<doc_id>/retranslate")
+def retranslate(doc_id: str) -> ResponseReturnValue:
+    """Run the job again (after a model update, or a failure); the sentence cache makes repeats quick."""
+    stored = _stored(doc_id)
+    if stored.status in ACTIVE:
+        flash(f"“{stored.title}” is already being translated.", "info")
+        return _back(stored)
+    services().store.requeue(doc_id)
+    services().jobs.submit(doc_id)
+    flash(f"Translating “{stored.title}” again.", "info")
+    return _back(stored)
+
+
+@bp.post("/documents/<doc_id>/cancel")
+def cancel(doc_id: str) -> ResponseReturnValue:
+    """Stop a queued or running job; what is stored so far stays."""
+    stored = _stored(doc_id)
+    if services().jobs.cancel(doc_id):
+        flash(f"Stopped translating “{stored.title}”.", "info")
+    return _back(stored)
+
+
+@bp.post("/documents/<doc_id>/delete")
+def delete(doc_id: str) -> ResponseReturnValue:
+    """Remove the article and its translation from the library (a running job is cancelled first)."""
+    stored = _stored(doc_id)
+    services().jobs.cancel(doc_id)
+    services().store.delete(doc_id)
+    flash(f"Deleted “{stored.title}”.", "info")
+    return redirect(url_for("reader.library"), 303)

@@ -1,0 +1,204 @@
+"""Request and response models of the HTTP API: they validate every request and generate /openapi.json."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+NonEmptyText = Annotated[str, Field(min_length=1)]
+LanguageCode = Annotated[str, Field(min_length=1, max_length=20, examples=["de", "auto"])]
+ApiKeyField = Annotated[str | None, Field(None, max_length=200, description="API key (or header X-API-Key).")]
+
+
+class ErrorResponse(BaseModel):
+    """Every error, as LibreTranslate sends it."""
+
+    error: str
+
+
+# LibreTranslate-compatible endpoints. Clients send extra fields (e.g. ``secret``): ignored, as LibreTranslate does.
+
+
+class TranslateRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    q: NonEmptyText | Annotated[list[str], Field(min_length=1)] = Field(description="Text, or a list of texts.")
+    source: LanguageCode = Field(description="Source language code, or 'auto' to detect it.")
+    target: LanguageCode = Field(description="Target language code.")
+    format: Literal["text", "html"] = Field("text", description="'html' translates text nodes and keeps all markup.")
+    alternatives: int = Field(0, ge=0, le=3, description="Alternatives wanted (none are produced: always []).")
+    api_key: ApiKeyField
+
+
+class DetectedLanguage(BaseModel):
+    confidence: float = Field(ge=0, le=100, description="Confidence in percent, as LibreTranslate reports it.")
+    language: str
+
+
+class TranslateResponse(BaseModel):
+    translatedText: str | list[str]
+    detectedLanguage: DetectedLanguage | list[DetectedLanguage] | None = Field(
+        None, description="Only when source is 'auto'; a list when q is a list."
+    )
+    alternatives: list[str] | list[list[str]] | None = Field(None, description="Only when alternatives > 0.")
+
+
+class DetectRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    q: NonEmptyText | Annotated[list[str], Field(min_length=1)]
+    api_key: ApiKeyField
+
+
+class LanguageInfo(BaseModel):
+    code: str
+    name: str
+    targets: list[str]
+
+
+class FrontendLanguage(BaseModel):
+    code: str
+    name: str
+
+
+class FrontendLanguages(BaseModel):
+    source: FrontendLanguage
+    target: FrontendLanguage
+
+
+class FrontendSettings(BaseModel):
+    charLimit: int
+    frontendTimeout: int
+    apiKeys: bool
+    keyRequired: bool
+    suggestions: bool
+    filesTranslation: bool
+    supportedFilesFormat: list[str]
+    language: FrontendLanguages
+
+
+# Native document API.
+
+
+class DocumentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    text: NonEmptyText = Field(description="The article: plain text, Markdown or HTML (see format).")
+    format: Literal["text", "markdown", "html"] = "text"
+    source: LanguageCode = "auto"
+    target: LanguageCode = "en"
+    title: str = Field(
+        "", max_length=300, description="Library title until the translation is done (then the article's own title)."
+    )
+    run_async: bool | None = Field(
+        None,
+        alias="async",
+        description="true: always a background job (202); false: translate now (201); "
+        "unset: a job when the article is long.",
+    )
+    api_key: ApiKeyField
+
+
+class DocumentListQuery(BaseModel):
+    limit: int = Field(50, ge=1, le=500)
+
+
+class Detection(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    language: str
+    confidence: float
+    low_confidence: bool = False
+    inherited: bool = False
+
+
+class Sentence(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    source: str
+    start: int
+    end: int
+    translation: str
+    cached: bool
+    flags: list[str]
+    translation_start: int
+    translation_end: int
+
+
+class Block(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    kind: str = Field(description="title, subtitle, byline, heading, paragraph or footer.")
+    source: str
+    line: int
+    sentences: list[Sentence]
+    translation: str
+    detected: Detection | None
+    markup: str
+    data: dict[str, str]
+
+
+class Document(BaseModel):
+    """The aligned bilingual document (``Document.to_dict()``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    title: str
+    word_count: int
+    blocks: list[Block]
+    detected: Detection
+    source_language: str
+    target_language: str
+    provenance: dict[str, Any]
+    timings: dict[str, float]
+    notes: list[str]
+
+
+class DocumentLinks(BaseModel):
+    status: str
+    result: str
+    cancel: str
+
+
+class DocumentStatus(BaseModel):
+    """A stored document or job: state, progress (percent) and ETA in seconds while running."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    title: str
+    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    progress: float
+    eta_seconds: float | None
+    done_sentences: int
+    total_sentences: int
+    source_language: str
+    target_language: str
+    word_count: int
+    error: str | None
+    created: float
+    updated: float
+    links: DocumentLinks
+    document: Document | None = Field(None, description="The result, when it was translated in the request.")
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentStatus]
+
+
+# Operations.
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class NotReady(BaseModel):
+    status: Literal["unavailable"]
+    error: str
+
+
+class Ready(BaseModel):
+    status: Literal["ready"]
+    pairs: list[str]
