@@ -9,7 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MODEL ?=
 
-.PHONY: run test lint lock install clean
+.PHONY: run test lint lock install clean bench bench-model
+BENCH_MODEL := .cache/test-model/translate-de_en-bench.argosmodel
 
 $(DEPS_STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +38,17 @@ test: $(DEPS_STAMP) $(TEST_MODEL)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest
+
+# Benchmarks (figures printed, last line JSON; see bench/RESULTS.md). MODEL=path.argosmodel for a real model;
+# `make bench MODEL=$(BENCH_MODEL)` after `make bench-model` for the realistic-size random model.
+bench: $(DEPS_STAMP) $(TEST_MODEL)
+	$(PY) bench/throughput.py $(if $(MODEL),--model $(MODEL))
+	$(PY) bench/server.py $(if $(MODEL),--model $(MODEL) --requests 8)
+
+bench-model: $(BENCH_MODEL)
+
+$(BENCH_MODEL): tools/build_test_model.py | $(DEPS_STAMP)
+	$(PY) tools/build_test_model.py --size bench $@
 
 lint: $(DEPS_STAMP)
 	$(PY) -m ruff check .

@@ -1,16 +1,31 @@
 """Production gunicorn settings: one worker process with threads.
 
 CTranslate2 translators are not fork-safe and a model is large: threads in one
-process share the loaded model; CTranslate2 itself spreads a batch over the cores.
+process share the loaded model, and CTranslate2 spreads each batch over the
+cores. On SIGTERM gunicorn stops accepting connections, lets in-flight requests
+finish (up to graceful_timeout), then ``worker_exit`` checkpoints running jobs:
+they stop after their current slice and go back to the queue (their finished
+sentences are in the cache), so the next start resumes them.
 """
 
-import os
+from __future__ import annotations
+
+from typing import Any
+
+from translator.config import Settings
 
 workers = 1
 worker_class = "gthread"
-threads = int(os.environ.get("TRANSLATOR_THREADS", "8"))
+threads = Settings.from_env().threads
 timeout = 120
 graceful_timeout = 60
 keepalive = 5
-accesslog = "-"
+accesslog = None  # the app logs one line per request itself (web/logs.py), in text or JSON
 errorlog = "-"
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    app = getattr(worker, "wsgi", None)
+    services = getattr(app, "extensions", {}).get("translator_services")
+    if services is not None:
+        services.jobs.stop(timeout=graceful_timeout / 2)

@@ -88,3 +88,21 @@ def test_models_install_rejects_a_non_package(tmp_path: Path, cli_env: dict[str,
 def test_bad_setting_is_reported(cli_env: dict[str, str]) -> None:
     result = run_cli("translate", str(SEED), env={**cli_env, "TRANSLATOR_BEAM_SIZE": "many"})
     assert result.returncode == 1 and "TRANSLATOR_BEAM_SIZE must be an integer" in result.stderr
+
+
+def test_every_setting_is_also_a_command_line_option(cli_env: dict[str, str]) -> None:
+    from dataclasses import fields
+
+    from translator import Settings
+
+    help_text = run_cli("--help", env=cli_env).stdout
+    for spec in fields(Settings):
+        assert "--" + spec.name.replace("_", "-") in help_text
+
+
+def test_option_overrides_environment(cli_env: dict[str, str]) -> None:
+    bad = run_cli("--beam-size", "0", "translate", str(SEED), env=cli_env)
+    assert bad.returncode == 1 and "TRANSLATOR_BEAM_SIZE must be at least 1" in bad.stderr
+    first = json.loads(run_cli("--cache", "off", "translate", str(SEED), "--json", env=cli_env).stdout)
+    second = json.loads(run_cli("--cache", "off", "translate", str(SEED), "--json", env=cli_env).stdout)
+    assert not any(s["cached"] for doc in (first, second) for b in doc["blocks"] for s in b["sentences"])

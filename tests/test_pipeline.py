@@ -122,3 +122,16 @@ def test_partial_documents_fill_in_block_by_block(translator: Translator, seed_t
         finished = sum(1 for end in accumulate(counts) if end <= done)
         assert translations[:finished] == [b.translation for b in document.blocks][:finished]
         assert translations[finished:] == [""] * (9 - finished)
+
+
+def test_repeated_article_comes_whole_from_the_document_cache(translator: Translator, seed_text: str) -> None:
+    first = translator.translate_document(seed_text)
+    again = translator.translate_document(seed_text)
+    assert again.provenance["served_from"] == "document cache"
+    assert all(s.cached for s in again.sentences)
+    assert [b.translation for b in again.blocks] == [b.translation for b in first.blocks]
+    assert set(again.timings) == {"total_ms"}
+    changed = translator.translate_document(seed_text + "\nNeuer Schlusssatz des Artikels.")
+    assert "served_from" not in changed.provenance
+    other_beam = Translator(translator.settings.with_overrides(beam_size=1)).translate_document(seed_text)
+    assert "served_from" not in other_beam.provenance

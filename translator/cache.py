@@ -26,6 +26,13 @@ CREATE TABLE IF NOT EXISTS translations (
     created REAL NOT NULL
 )
 """
+DOCUMENT_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    key TEXT PRIMARY KEY,
+    document TEXT NOT NULL,
+    created REAL NOT NULL
+)
+"""
 
 
 def cache_key(model_key: str, source_language: str, target_language: str, sentence: str) -> str:
@@ -44,6 +51,7 @@ class SentenceCache:
         self._connection.execute("PRAGMA journal_mode=WAL")
         self._connection.execute("PRAGMA synchronous=NORMAL")
         self._connection.execute(SCHEMA)
+        self._connection.execute(DOCUMENT_SCHEMA)
         self.hits = 0
         self.misses = 0
 
@@ -76,6 +84,16 @@ class SentenceCache:
                 self._connection.execute("ROLLBACK")
                 raise
 
+    def get_document(self, key: str) -> str | None:
+        """A whole translated article (JSON) by its key: a repeated article skips segmentation and detection too."""
+        with self._lock:
+            row = self._connection.execute("SELECT document FROM documents WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def put_document(self, key: str, document: str) -> None:
+        with self._lock:
+            self._connection.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", (key, document, time.time()))
+
     def __len__(self) -> int:
         with self._lock:
             return int(self._connection.execute("SELECT COUNT(*) FROM translations").fetchone()[0])
@@ -83,6 +101,7 @@ class SentenceCache:
     def clear(self) -> None:
         with self._lock:
             self._connection.execute("DELETE FROM translations")
+            self._connection.execute("DELETE FROM documents")
 
     def close(self) -> None:
         with self._lock:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 import textwrap
+from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import click
 
 from translator.batch import batch
 from translator.cli_common import fail, settings_from
-from translator.config import settings_markdown, settings_table
+from translator.config import Settings, env_name, parse_setting, settings_markdown, settings_table
 from translator.document import Document
 from translator.errors import InputError, TranslatorError
 from translator.keys import keys
@@ -19,14 +24,46 @@ from translator.models import install_from_file, install_from_index, list_models
 from translator.pipeline import Translator
 from translator.textio import read_article
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def setting_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One --option per setting in the table, so every setting can be given on the command line too."""
+    for spec in reversed(fields(Settings)):
+        flag = "--" + spec.name.replace("_", "-")
+        command = click.option(flag, spec.name, default=None, metavar="VALUE",
+                               help=f"{spec.metadata['help']} (env {env_name(spec.name)})")(command)  # fmt: skip
+    return command
+
 
 @click.group()
-@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides TRANSLATOR_DATA_DIR.")
-@click.option("--model-dir", type=click.Path(path_type=Path), help="Overrides TRANSLATOR_MODEL_DIR.")
+@setting_options
 @click.pass_context
-def main(ctx: click.Context, data_dir: Path | None, model_dir: Path | None) -> None:
-    """Offline article translator (Argos Translate models, nothing leaves the machine)."""
-    ctx.obj = {"data_dir": data_dir, "model_dir": model_dir}
+def main(ctx: click.Context, **raw: str | None) -> None:
+    """Offline article translator (Argos Translate models, nothing leaves the machine).
+
+    Every setting comes from its TRANSLATOR_* environment variable; the options below override it.
+    """
+    try:
+        ctx.obj = {name: parse_setting(name, value) for name, value in raw.items() if value is not None}
+    except TranslatorError as error:
+        fail(error)
+
+
+@main.command()
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="Address and port to listen on.")
+@click.pass_context
+def serve(ctx: click.Context, bind: str) -> None:
+    """Run the web service with gunicorn and the project's production config (gunicorn.conf.py)."""
+    settings = settings_from(ctx)
+    environment = dict(os.environ)
+    for spec in fields(Settings):
+        value = getattr(settings, spec.name)
+        if value is not None:
+            environment[env_name(spec.name)] = ("on" if value else "off") if isinstance(value, bool) else str(value)
+    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", bind, "app:create_app()"]
+    os.chdir(PROJECT_ROOT)
+    os.execvpe(sys.executable, command, environment)
 
 
 @main.command()

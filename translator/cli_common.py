@@ -24,6 +24,8 @@ def fail(error: TranslatorError) -> NoReturn:
 def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
     """Settings from the environment, the group's --data-dir/--model-dir, then the command's overrides."""
     try:
-        return Settings.from_env(**(ctx.find_root().obj or {}), **overrides)
+        merged = {**(ctx.find_root().obj or {})}
+        merged.update({name: value for name, value in overrides.items() if value is not None})
+        return Settings.from_env(**merged)
     except TranslatorError as error:
         fail(error)

@@ -53,6 +53,7 @@ class Settings:
     max_decoding_length: int = _setting(256, "Upper bound on tokens generated for one sentence.")
     max_chars: int = _setting(500_000, "Largest article, in characters, accepted by translate_document.")
     upload_max_bytes: int = _setting(2 * 1024 * 1024, "Largest upload or request body, in bytes (web and API).")
+    threads: int = _setting(8, "Request threads in the single gunicorn worker (they share one loaded model).")
     job_workers: int = _setting(1, "Background translation jobs run at once (each uses every core).")
     api_max_chars: int = _setting(20_000, "Most characters one /translate request may carry (all items together).")
     api_max_batch: int = _setting(50, "Most items in one /translate request when q is a list.")
@@ -83,8 +84,9 @@ class Settings:
         values: dict[str, Any] = {}
         for spec in fields(cls):
             raw = env.get(env_name(spec.name))
-            if raw is not None and raw != "":
-                values[spec.name] = _parse(spec.name, spec.type, raw)
+            if raw is None or (raw == "" and spec.type != "str"):
+                continue  # an empty string setting is meaningful (e.g. no rate limit); an empty number is not
+            values[spec.name] = _parse(spec.name, spec.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)
         settings.validate()
@@ -97,7 +99,7 @@ class Settings:
 
     def validate(self) -> None:
         for name in ("beam_size", "max_batch_size", "max_decoding_length", "max_chars", "upload_max_bytes",
-                     "job_workers", "api_max_chars", "api_max_batch"):  # fmt: skip
+                     "threads", "job_workers", "api_max_chars", "api_max_batch"):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ConfigError(f"{env_name(name)} must be at least 1, got {getattr(self, name)}")
         for name in ("inter_threads", "intra_threads"):
@@ -109,6 +111,14 @@ class Settings:
 
 def env_name(name: str) -> str:
     return f"TRANSLATOR_{name.upper()}"
+
+
+def parse_setting(name: str, raw: str) -> Any:
+    """A setting's value from text (environment variable or command-line option)."""
+    spec = next((f for f in fields(Settings) if f.name == name), None)
+    if spec is None:
+        raise ConfigError(f"Unknown setting {name!r}.")
+    return _parse(name, spec.type, raw)
 
 
 def _parse(name: str, type_name: Any, raw: str) -> Any:

@@ -29,6 +29,10 @@ class JobCancelled(Exception):
     """Raised inside a job's progress callback to stop it."""
 
 
+class JobInterrupted(Exception):
+    """Raised inside a job when the process is shutting down: the job goes back to the queue."""
+
+
 class JobRunner:
     def __init__(self, translator: Translator, store: DocumentStore, workers: int = 1) -> None:
         self.translator = translator
@@ -37,6 +41,7 @@ class JobRunner:
         self._cancelled: set[str] = set()
         self._futures: dict[str, Future[None]] = {}
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
 
     def submit(self, doc_id: str) -> None:
         with self._lock:
@@ -65,6 +70,8 @@ class JobRunner:
             future.result(timeout)
 
     def _run(self, doc_id: str) -> None:
+        if self._stopping.is_set():
+            return  # still queued in the store; the next process picks it up
         stored = self.store.get(doc_id)
         if stored is None or doc_id in self._cancelled or stored.status not in ("queued", "running"):
             return
@@ -74,6 +81,8 @@ class JobRunner:
             if doc_id in self._cancelled:
                 raise JobCancelled
             self.store.set_progress(doc_id, done, total)
+            if self._stopping.is_set():
+                raise JobInterrupted
 
         last_partial = [-PARTIAL_INTERVAL]
 
@@ -91,6 +100,11 @@ class JobRunner:
             )
         except JobCancelled:
             return
+        except JobInterrupted:
+            # Finished slices are in the sentence cache: the next process resumes from there.
+            self.store.set_status(doc_id, "queued", None)
+            log.info("job %s checkpointed for shutdown", doc_id)
+            return
         except TranslatorError as error:
             self.store.set_status(doc_id, "failed", str(error))
             return
@@ -103,3 +117,10 @@ class JobRunner:
 
     def shutdown(self, wait: bool = True) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Graceful shutdown: running jobs stop after their current slice and go back to the queue."""
+        self._stopping.set()
+        worker = threading.Thread(target=self._pool.shutdown, kwargs={"wait": True, "cancel_futures": True})
+        worker.start()
+        worker.join(timeout)

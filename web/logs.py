@@ -7,11 +7,12 @@ characters they translated with ``note_chars``.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from pythonjsonlogger.json import JsonFormatter
 
 from translator import Settings
@@ -41,8 +42,14 @@ def note_chars(count: int) -> None:
     g.translator_chars = getattr(g, "translator_chars", 0) + count
 
 
+QUIET_SUFFIXES = ("/status", "/live")  # polled every second by open reader pages: logged at DEBUG
+TEXT_FIELDS = ("q", "text")
+TEXT_PREVIEW = 200
+
+
 def init_app(app: Flask, settings: Settings) -> None:
     configure_logging(settings)
+    app.config["LOG_ARTICLE_TEXT"] = settings.log_article_text
     app.before_request(_start_timer)
     app.after_request(_log_request)
 
@@ -61,6 +68,17 @@ def _log_request(response: Response) -> Response:
         "latency_ms": latency_ms,
         "chars": getattr(g, "translator_chars", 0),
     }
+    if current_app.config.get("LOG_ARTICLE_TEXT"):
+        fields["text"] = _request_text()[:TEXT_PREVIEW]
     message = "{method} {path} {status} {latency_ms}ms chars={chars}".format(**fields)
-    logging.getLogger(REQUEST_LOGGER).info(message, extra=fields)
+    quiet = request.method == "GET" and request.path.endswith(QUIET_SUFFIXES) and response.status_code < 400
+    logging.getLogger(REQUEST_LOGGER).log(logging.DEBUG if quiet else logging.INFO, message, extra=fields)
     return response
+
+
+def _request_text() -> str:
+    """The article or query text of a request: only logged when TRANSLATOR_LOG_ARTICLE_TEXT is on."""
+    payload = request.get_json(silent=True) if request.is_json else None
+    source = payload if isinstance(payload, dict) else request.form
+    value = next((source.get(name) for name in TEXT_FIELDS if source.get(name)), "")
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
