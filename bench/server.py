@@ -117,21 +117,33 @@ def load(url: str, body: dict[str, Any], clients: int, requests: int) -> dict[st
     }
 
 
-def bare_model_peak_kib(model_dir: Path) -> int:
-    """A Python process that imports ctranslate2 and loads the model, nothing else."""
-    code = (
-        "import ctranslate2, sys, pathlib\n"
-        "t = ctranslate2.Translator(sys.argv[1], device='cpu', compute_type='int8')\n"
-        "print([l for l in pathlib.Path('/proc/self/status').read_text().splitlines() if l.startswith('VmHWM')][0])"
-    )
-    out = subprocess.run([sys.executable, "-c", code, str(model_dir)], capture_output=True, text=True, check=True)
-    return int(out.stdout.split()[1])
+BARE = """
+import pathlib, sys
+import ctranslate2, pysbd, sentencepiece
+package, text_file, copies, beam = pathlib.Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+translator = ctranslate2.Translator(str(package / "model"), device="cpu", compute_type="int8")
+if copies:
+    sp = sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
+    text = pathlib.Path(text_file).read_text().replace("\\n", " ")
+    sentences = [s.strip() for s in pysbd.Segmenter(language="de", clean=False).segment(text) if s.strip()]
+    tokens = [sp.encode(s, out_type=str) for s in sentences * copies]
+    translator.translate_batch(tokens, beam_size=beam, max_batch_size=32)
+status = pathlib.Path("/proc/self/status").read_text()
+print(status.split("VmHWM:")[1].split()[0])
+"""
+
+
+def bare_model_peak_kib(package: Path, copies: int, beam_size: int) -> int:
+    """A Python process with CTranslate2 alone: load the model, then translate `copies` x the seed (0: nothing)."""
+    command = [sys.executable, "-c", BARE, str(package), str(SEED), str(copies), str(beam_size)]
+    return int(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="an .argosmodel file (default: the tiny test model)")
     parser.add_argument("--requests", type=int, default=24, help="requests per concurrency level")
+    parser.add_argument("--endpoints", default="translate,documents", help="comma-separated: translate, documents")
     args = parser.parse_args()
     isolate_state()
     from translator import Settings
@@ -144,6 +156,7 @@ def main() -> None:
         "translate": ("/translate", {"q": seed, "source": "de", "target": "en", "format": "text"}),
         "documents": ("/api/v1/documents", {"text": seed, "source": "auto", "target": "en"}),
     }
+    bodies = {name: bodies[name] for name in args.endpoints.split(",")}
     figures: dict[str, Any] = {"model": model.key, "requests": args.requests, "cores": os.cpu_count()}
     for cache in ("off", "on"):
         server = Server({**os.environ, "TRANSLATOR_CACHE": cache})
@@ -156,16 +169,21 @@ def main() -> None:
                     result = load(server.url + path, body, clients, args.requests)
                     figures[f"{name}_cache_{cache}_c{clients}"] = result
                     print(f"cache {cache:<3} {name:<10} {clients} clients: {result}")
-            if cache == "on":
+            if cache == "on" and "documents" in bodies:
                 _, seconds, payload = post(server.url + "/api/v1/documents", bodies["documents"][1])
                 figures["warm_document_server_ms"] = payload["document"]["timings"]["total_ms"]
                 figures["warm_document_client_ms"] = round(seconds * 1000, 1)
             figures[f"worker_peak_kib_after_load_cache_{cache}"] = server.worker_peak_kib()
         finally:
             server.stop()
-    figures["bare_ctranslate2_peak_kib"] = bare_model_peak_kib(model.path / "model")
-    peak = max(figures["worker_peak_kib_after_load_cache_off"], figures["worker_peak_kib_after_load_cache_on"])
-    figures["rss_ratio_server_over_bare"] = round(peak / figures["bare_ctranslate2_peak_kib"], 2)
+    bare_loaded = bare_model_peak_kib(model.path, 0, settings.beam_size)
+    bare_working = bare_model_peak_kib(model.path, max(CONCURRENCY), settings.beam_size)
+    figures["bare_ctranslate2_peak_kib_loaded"] = bare_loaded
+    figures["bare_ctranslate2_peak_kib_translating_8_seeds"] = bare_working
+    ready = max(figures["worker_peak_kib_after_ready_cache_off"], figures["worker_peak_kib_after_ready_cache_on"])
+    loaded = max(figures["worker_peak_kib_after_load_cache_off"], figures["worker_peak_kib_after_load_cache_on"])
+    figures["rss_ratio_ready_over_bare_loaded"] = round(ready / bare_loaded, 2)
+    figures["rss_ratio_after_load_over_bare_translating"] = round(loaded / bare_working, 2)
     cores = os.cpu_count() or 1
     for name in bodies:
         single, eight = figures[f"{name}_cache_off_c1"], figures[f"{name}_cache_off_c8"]
@@ -173,7 +191,11 @@ def main() -> None:
         figures[f"{name}_p95_c8_over_fair_share"] = round(eight["p95_ms"] / bound, 2)
         figures[f"{name}_rps_c8_over_c1"] = round(eight["requests_per_second"] / single["requests_per_second"], 2)
     print(f"cold start (cache off): {figures['cold_start_seconds_cache_off']} s")
-    print(f"server peak RSS / bare CTranslate2: {figures['rss_ratio_server_over_bare']}")
+    print(f"server RSS after /ready / bare CTranslate2 (loaded): {figures['rss_ratio_ready_over_bare_loaded']}")
+    print(
+        f"server peak RSS under load / bare CTranslate2 translating 8 seeds: "
+        f"{figures['rss_ratio_after_load_over_bare_translating']}"
+    )
     report("server", figures)
 
 

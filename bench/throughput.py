@@ -59,13 +59,14 @@ def main() -> None:
     isolate_state()
 
     from translator import Settings, Translator
+    from translator.engine import ArgosEngine
     from translator.models import install_from_file
     from translator.segment import parse_article
 
     settings = Settings.from_env(cache=False)
     model = install_from_file(model_file(args.model), settings.resolved_model_dir)
     ours = Translator(settings)
-    loaded = ours.engine.load("de", "en")  # type: ignore[attr-defined]
+    loaded = ArgosEngine(settings).load("de", "en")  # the same model and options, without our layers
     prepare_naive()
     figures: dict[str, Any] = {"model": model.key, "beam_size": settings.beam_size, "repeat": args.repeat}
     for name, text in german_texts().items():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +91,38 @@ def client(app: Any) -> Any:
 @pytest.fixture
 def runner(app: Any) -> Any:
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_app(settings: Settings) -> Iterator[Callable[..., Any]]:
+    """Apps with settings overrides (CSRF off); their job runners are shut down afterwards."""
+    from app import create_app
+
+    apps: list[Any] = []
+
+    def build(**overrides: Any) -> Any:
+        config = {"TRANSLATOR_SETTINGS": settings.with_overrides(**overrides), "TESTING": True}
+        apps.append(create_app({**config, "WTF_CSRF_ENABLED": False}))
+        return apps[-1]
+
+    yield build
+    for application in apps:
+        application.extensions["translator_services"].jobs.shutdown(wait=True)
+
+
+def run_concurrently(work: Callable[[int], None], count: int) -> list[BaseException]:
+    """Run work(0..count-1) in threads at once; return what they raised (tests assert it is empty)."""
+    errors: list[BaseException] = []
+
+    def guarded(number: int) -> None:
+        try:
+            work(number)
+        except BaseException as error:  # collected for the caller's assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=guarded, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,23 +14,6 @@ from translator.cli import main
 from translator.keys import KeyStore, key_store_path
 
 Q = {"q": "Guten Morgen.", "source": "de", "target": "en"}
-
-
-@pytest.fixture
-def make_app(settings: Settings) -> Iterator[Callable[..., Any]]:
-    """Apps with settings overrides; their job runners are shut down afterwards."""
-    from app import create_app
-
-    apps: list[Any] = []
-
-    def build(**overrides: Any) -> Any:
-        config = {"TRANSLATOR_SETTINGS": settings.with_overrides(**overrides), "TESTING": True}
-        apps.append(create_app({**config, "WTF_CSRF_ENABLED": False}))
-        return apps[-1]
-
-    yield build
-    for app in apps:
-        app.extensions["translator_services"].jobs.shutdown(wait=True)
 
 
 def _add_key(settings: Settings, name: str, limit: str | None = None) -> str:

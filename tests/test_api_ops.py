@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from translator import Settings
-
-
-@pytest.fixture
-def make_app(settings: Settings) -> Iterator[Callable[..., Any]]:
-    from app import create_app
-
-    apps: list[Any] = []
-
-    def build(**overrides: Any) -> Any:
-        config = {"TRANSLATOR_SETTINGS": settings.with_overrides(**overrides), "TESTING": True}
-        apps.append(create_app({**config, "WTF_CSRF_ENABLED": False}))
-        return apps[-1]
-
-    yield build
-    for app in apps:
-        app.extensions["translator_services"].jobs.shutdown(wait=True)
 
 
 def test_health_and_ready(client: Any) -> None:

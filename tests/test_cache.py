@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import run_concurrently
 from translator.cache import SentenceCache, cache_key
 from translator.engine import CachedEngine, Translation
 from translator.models import InstalledModel
@@ -68,20 +68,11 @@ def test_only_misses_reach_the_engine_and_duplicates_once(tmp_path: Path) -> Non
 
 def test_concurrent_writers_do_not_lock(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
-    errors: list[BaseException] = []
 
     def work(worker: int) -> None:
-        try:
-            engine = CachedEngine(FakeEngineForUnitTests(), SentenceCache(path))
-            for round_ in range(20):
-                engine.translate_batch([f"satz {worker} {round_} {i}" for i in range(10)], "de", "en")
-        except BaseException as error:  # collected and asserted below
-            errors.append(error)
+        engine = CachedEngine(FakeEngineForUnitTests(), SentenceCache(path))
+        for round_ in range(20):
+            engine.translate_batch([f"satz {worker} {round_} {i}" for i in range(10)], "de", "en")
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_concurrently(work, 6) == []
     assert len(SentenceCache(path)) == 6 * 20 * 10

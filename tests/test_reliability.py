@@ -3,16 +3,18 @@ the SQLite stores take concurrent writers."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.conftest import ROOT, run_concurrently
 from translator import Settings, Translator
 from translator.jobs import JobRunner
 from translator.store import DocumentStore
@@ -88,41 +90,36 @@ def test_missing_model_gives_503_with_install_hint(tmp_path: Path) -> None:
 
 def test_document_store_takes_concurrent_writers(tmp_path: Path) -> None:
     path = tmp_path / "documents.sqlite3"
-    errors: list[BaseException] = []
 
     def work(worker: int) -> None:
-        try:
-            store = DocumentStore(path)  # one connection per thread, as separate processes would have
-            for n in range(25):
-                doc_id = store.create(f"Text {worker} {n}", "de", "en")
-                store.mark_running(doc_id)
-                store.set_progress(doc_id, 1, 2)
-                store.set_status(doc_id, "cancelled", "test")
-        except BaseException as error:  # collected and asserted below
-            errors.append(error)
+        store = DocumentStore(path)  # one connection per thread, as separate processes would have
+        for n in range(25):
+            doc_id = store.create(f"Text {worker} {n}", "de", "en")
+            store.mark_running(doc_id)
+            store.set_progress(doc_id, 1, 2)
+            store.set_status(doc_id, "cancelled", "test")
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_concurrently(work, 6) == []
     assert len(DocumentStore(path).recent(1000)) == 150
 
 
 def test_several_translators_share_one_cache_file(settings: Settings, seed_text: str) -> None:
     """Three processes' worth of translators writing the same cache at once: no 'database is locked'."""
-    errors: list[BaseException] = []
 
     def work(n: int) -> None:
-        try:
-            Translator(settings).translate_document(seed_text.replace("Alibaba", f"Alibaba{n}"))
-        except BaseException as error:  # collected and asserted below
-            errors.append(error)
+        Translator(settings).translate_document(seed_text.replace("Alibaba", f"Alibaba{n}"))
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_concurrently(work, 3) == []
+
+
+def test_startup_without_a_model_says_how_to_install_one(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from app import create_app
+
+    broken = tmp_path / "models"
+    (broken / "half-copied").mkdir(parents=True)
+    settings = Settings(data_dir=tmp_path / "data", model_dir=broken)
+    with caplog.at_level(logging.WARNING):
+        create_app({"TRANSLATOR_SETTINGS": settings, "TESTING": True})
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("No translation model installed" in m and "models install" in m for m in messages)
+    assert any("Unusable model package" in m and "metadata.json is missing" in m for m in messages)

@@ -9,11 +9,12 @@ processes share one file.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+from translator.sqlite import connect
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -44,12 +45,9 @@ class SentenceCache:
     """A thread-safe sentence cache; one connection guarded by a lock (SQLite serialises writes anyway)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._connection = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
-        self._connection.execute("PRAGMA journal_mode=WAL")
-        self._connection.execute("PRAGMA synchronous=NORMAL")
+        self._connection = connect(path)
         self._connection.execute(SCHEMA)
         self._connection.execute(DOCUMENT_SCHEMA)
         self.hits = 0

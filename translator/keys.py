@@ -21,6 +21,7 @@ import click
 from translator.cli_common import fail, settings_from
 from translator.config import Settings
 from translator.errors import InputError, TranslatorError
+from translator.sqlite import connect
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -64,11 +65,9 @@ class KeyStore:
     """Thread-safe key lookups for the server; the CLI writes to the same file from another process."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = connect(path)
         self._db.execute(SCHEMA)
 
     def add(self, name: str, rate_limit: str | None = None) -> str:

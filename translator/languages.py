@@ -28,7 +28,8 @@ class Language:
 
 
 def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
+    """A readable name for a language code ('de' → 'German'); unknown codes are shown as they are."""
+    return LANGUAGE_NAMES.get(code, code or "unknown")
 
 
 def installed_languages(engine: Engine) -> list[Language]:

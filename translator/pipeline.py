@@ -17,6 +17,7 @@ from functools import cached_property
 from itertools import accumulate
 from typing import Any
 
+from translator.batching import BatchingEngine
 from translator.cache import SentenceCache
 from translator.config import Settings
 from translator.detect import UNDETERMINED, LanguageDetector
@@ -44,7 +45,8 @@ class Translator:
 
     @cached_property
     def engine(self) -> Engine:
-        base = self._engine or ArgosEngine(self.settings)
+        """Cache first (hits cost nothing), then merging of concurrent requests, then the model."""
+        base: Engine = BatchingEngine(self._engine or ArgosEngine(self.settings), self.settings.inter_threads)
         return CachedEngine(base, self.cache) if self.cache is not None else base
 
     def translate_document(

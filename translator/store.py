@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from translator.document import Document
+from translator.sqlite import connect
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -115,13 +116,10 @@ class DocumentStore:
     """Thread-safe access to the documents table (WAL, busy timeout, one lock per store)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
+        self._db = connect(path)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(SCHEMA)
         columns = {row["name"] for row in self._db.execute("PRAGMA table_info(documents)")}
         for column, sql in MIGRATIONS.items():

@@ -25,6 +25,7 @@ from werkzeug.datastructures import FileStorage
 from translator.errors import InputError
 from translator.exports import EXPORT_FORMATS, render
 from translator.formats import FORMATS, format_for, load_article, to_article_text
+from translator.languages import language_name
 from translator.store import StoredDocument
 from web import reader_errors
 from web.reader_errors import human_size, secure
@@ -32,7 +33,6 @@ from web.reader_view import (
     ACTIVE,
     format_time,
     iso_time,
-    language_name,
     percent,
     provisional_title,
     reader_view,

@@ -16,25 +16,12 @@ from typing import Any
 
 from translator.document import Block, Detection, Document
 from translator.flags import FLAG_HELP
+from translator.languages import language_name
 from translator.store import StoredDocument
 
-LANGUAGE_NAMES = {
-    "ar": "Arabic", "az": "Azerbaijani", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "da": "Danish",
-    "de": "German", "el": "Greek", "en": "English", "eo": "Esperanto", "es": "Spanish", "et": "Estonian",
-    "fa": "Persian", "fi": "Finnish", "fr": "French", "ga": "Irish", "he": "Hebrew", "hi": "Hindi",
-    "hu": "Hungarian", "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean", "lt": "Lithuanian",
-    "lv": "Latvian", "ms": "Malay", "nb": "Norwegian", "nl": "Dutch", "pl": "Polish", "pt": "Portuguese",
-    "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "sq": "Albanian", "sv": "Swedish",
-    "th": "Thai", "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "zh": "Chinese",
-}  # fmt: skip
 KIND_LABELS = {"title": "Title", "subtitle": "Kicker", "byline": "Byline", "heading": "Heading",
                "paragraph": "Paragraph", "footer": "Footer"}  # fmt: skip
 ACTIVE = ("queued", "running")
-
-
-def language_name(code: str) -> str:
-    """A readable name for a language code ('de' → 'German'); unknown codes are shown as they are."""
-    return LANGUAGE_NAMES.get(code, code or "unknown")
 
 
 def percent(confidence: float) -> int:
