@@ -52,8 +52,13 @@ def test_concurrent_requests_are_merged_and_answered_in_order() -> None:
             time.sleep(0.2)  # arrive while the first call is running
         results[n] = [t.text for t in engine.translate_batch([f"s{n}a", f"s{n}b"], "de", "en")]
 
-    timer = threading.Timer(0.6, fake.gate.set)
-    timer.start()
+    def open_gate_when_all_wait() -> None:
+        deadline = time.monotonic() + 10
+        while engine._queue.qsize() < 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        fake.gate.set()
+
+    threading.Thread(target=open_gate_when_all_wait).start()
     assert run_concurrently(work, 6) == []
     assert results == {n: [f"en:s{n}a", f"en:s{n}b"] for n in range(6)}
     assert len(fake.calls) == 2, "the five late requests share one engine call"
