@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable
 from functools import cached_property
 from itertools import accumulate
-from typing import Any
 
 from translator.batching import BatchingEngine
 from translator.cache import SentenceCache
@@ -23,7 +22,7 @@ from translator.config import Settings
 from translator.detect import UNDETERMINED, LanguageDetector
 from translator.document import Block, Document
 from translator.engine import ArgosEngine, CachedEngine, Engine
-from translator.errors import InputError, ModelError
+from translator.errors import InputError
 from translator.flags import quality_flags
 from translator.segment import parse_blocks, split_sentences
 
@@ -175,13 +174,6 @@ class Translator:
                 sentence.translation = sentence.source
             block.join_translations()
 
-    def status(self) -> dict[str, Any]:
-        """Installed pairs and cache size, for the CLI, the API and readiness checks."""
-        return {
-            "pairs": [f"{s}-{t}" for s, t in self.engine.pairs()],
-            "cache_entries": len(self.cache) if self.cache is not None else None,
-        }
-
 
 LANGUAGE_CODE = re.compile(r"^(auto|[a-z]{2,3}(-[a-z0-9]{2,8})?)$")
 
@@ -217,4 +209,4 @@ def translate_document(
     return default_translator(settings).translate_document(text, source, target)
 
 
-__all__ = ["ModelError", "Translator", "default_translator", "translate_document"]
+__all__ = ["Translator", "default_translator", "translate_document"]
