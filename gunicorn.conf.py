@@ -22,6 +22,9 @@ graceful_timeout = 60
 keepalive = 5
 accesslog = None  # the app logs one line per request itself (web/logs.py), in text or JSON
 errorlog = "-"
+# No runtime control socket: one worker needs no resizing, and several instances (tests, benchmarks,
+# a second service) would otherwise compete for the same $HOME/.gunicorn/gunicorn.ctl.
+control_socket_disable = True
 
 
 def worker_exit(server: Any, worker: Any) -> None:
