@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
 from translator.errors import InputError
-from translator.segment import SentenceSplitter, clean_text, parse_article
+from translator.segment import MD_RULE, SentenceSplitter, clean_text, parse_article
 
 SEED_KINDS = ["title", "subtitle", "byline", "paragraph", "paragraph", "heading", "paragraph", "paragraph", "footer"]
 
@@ -84,7 +84,7 @@ def test_hard_wrapped_plain_text_is_joined() -> None:
     assert blocks[1].source == " ".join(text.split("\n")).strip()
 
 
-@pytest.mark.parametrize("text", ["", "   \n\t \n", "\x00\x01\x02"])
+@pytest.mark.parametrize("text", ["", "   \n\t \n", "\x00\x01\x02", "---\n\n***", "```\n```"])
 def test_empty_input_is_a_clear_error(text: str) -> None:
     with pytest.raises(InputError, match="empty"):
         parse_article(text)
@@ -133,7 +133,8 @@ def test_any_text_gives_blocks_or_a_clear_error(text: str) -> None:
     try:
         blocks = parse_article(text)
     except InputError:
-        assert not clean_text(text).strip()
+        lines = [line.strip() for line in clean_text(text).splitlines()]
+        assert all(not line or MD_RULE.match(line) or line.startswith("```") for line in lines)
         return
     assert blocks
     for block in blocks:

@@ -82,6 +82,8 @@ def parse_blocks(text: str, max_chars: int = 500_000) -> list[Block]:
     if not text.strip():
         raise InputError("The article is empty: there is no text to translate.")
     blocks = [_to_block(group) for group in _group_lines(text)]
+    if not blocks:  # only Markdown rules or code fences
+        raise InputError("The article is empty: there is no text to translate, only markup.")
     _classify(blocks)
     return blocks
 
