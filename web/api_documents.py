@@ -97,7 +97,8 @@ def create_document() -> ResponseReturnValue:
 def list_documents() -> ResponseReturnValue:
     """The most recent documents and jobs, newest first (no text or result)."""
     query: DocumentListQuery = validated("query")
-    return {"documents": [_summary(stored) for stored in services().store.recent(query.limit)]}
+    listing = services().store.recent(query.limit, with_content=False)
+    return {"documents": [_summary(stored) for stored in listing]}
 
 
 def document_status(doc_id: str) -> ResponseReturnValue:
