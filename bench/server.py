@@ -126,15 +126,18 @@ if copies:
     sp = sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
     text = pathlib.Path(text_file).read_text().replace("\\n", " ")
     sentences = [s.strip() for s in pysbd.Segmenter(language="de", clean=False).segment(text) if s.strip()]
-    tokens = [sp.encode(s, out_type=str) for s in sentences * copies]
-    translator.translate_batch(tokens, beam_size=beam, max_batch_size=32)
+    batch = sentences[:1] if copies < 0 else sentences * copies
+    translator.translate_batch([sp.encode(s, out_type=str) for s in batch], beam_size=beam, max_batch_size=32)
 status = pathlib.Path("/proc/self/status").read_text()
 print(status.split("VmHWM:")[1].split()[0])
 """
 
 
 def bare_model_peak_kib(package: Path, copies: int, beam_size: int) -> int:
-    """A Python process with CTranslate2 alone: load the model, then translate `copies` x the seed (0: nothing)."""
+    """A Python process with CTranslate2 alone: load the model, then translate `copies` x the seed.
+
+    copies 0: translate nothing; -1: one sentence (what the server's /ready does before it answers).
+    """
     command = [sys.executable, "-c", BARE, str(package), str(SEED), str(copies), str(beam_size)]
     return int(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
@@ -177,12 +180,15 @@ def main() -> None:
         finally:
             server.stop()
     bare_loaded = bare_model_peak_kib(model.path, 0, settings.beam_size)
+    bare_ready = bare_model_peak_kib(model.path, -1, settings.beam_size)
     bare_working = bare_model_peak_kib(model.path, max(CONCURRENCY), settings.beam_size)
     figures["bare_ctranslate2_peak_kib_loaded"] = bare_loaded
+    figures["bare_ctranslate2_peak_kib_one_sentence"] = bare_ready
     figures["bare_ctranslate2_peak_kib_translating_8_seeds"] = bare_working
     ready = max(figures["worker_peak_kib_after_ready_cache_off"], figures["worker_peak_kib_after_ready_cache_on"])
     loaded = max(figures["worker_peak_kib_after_load_cache_off"], figures["worker_peak_kib_after_load_cache_on"])
     figures["rss_ratio_ready_over_bare_loaded"] = round(ready / bare_loaded, 2)
+    figures["rss_ratio_ready_over_bare_one_sentence"] = round(ready / bare_ready, 2)
     figures["rss_ratio_after_load_over_bare_translating"] = round(loaded / bare_working, 2)
     cores = os.cpu_count() or 1
     for name in bodies:
@@ -192,6 +198,10 @@ def main() -> None:
         figures[f"{name}_rps_c8_over_c1"] = round(eight["requests_per_second"] / single["requests_per_second"], 2)
     print(f"cold start (cache off): {figures['cold_start_seconds_cache_off']} s")
     print(f"server RSS after /ready / bare CTranslate2 (loaded): {figures['rss_ratio_ready_over_bare_loaded']}")
+    print(
+        f"server RSS after /ready / bare CTranslate2 (loaded, one sentence translated): "
+        f"{figures['rss_ratio_ready_over_bare_one_sentence']}"
+    )
     print(
         f"server peak RSS under load / bare CTranslate2 translating 8 seeds: "
         f"{figures['rss_ratio_after_load_over_bare_translating']}"

@@ -73,3 +73,97 @@ def test_an_error_reaches_only_its_own_callers() -> None:
         engine.translate_batch(["a"], "de", "xx")
     assert [t.text for t in engine.translate_batch(["b"], "de", "en")] == ["en:b"]
     assert engine.translate_batch([], "de", "en") == []
+
+
+class RecordingFakeEngineForUnitTests(SlowFakeEngineForUnitTests):
+    """Answers at once; records which sentences shared a call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate.set()
+
+
+def test_a_call_waits_for_requests_still_being_prepared() -> None:
+    """Clients arriving together share the first call instead of one going alone and the rest queuing."""
+    fake = RecordingFakeEngineForUnitTests()
+    engine = BatchingEngine(fake)
+    announced = threading.Barrier(3)
+    results: dict[int, list[str]] = {}
+
+    def work(n: int) -> None:
+        with engine.preparing():
+            announced.wait(5)  # all three are preparing before anyone submits
+            time.sleep(0.1 * n)  # then they finish preparing at different times
+            results[n] = [t.text for t in engine.translate_batch([f"s{n}"], "de", "en")]
+
+    assert run_concurrently(work, 3) == []
+    assert results == {n: [f"en:s{n}"] for n in range(3)}
+    assert len(fake.calls) == 1, f"one shared call expected, got {fake.calls}"
+    assert sorted(fake.calls[0]) == ["s0", "s1", "s2"]
+
+
+def test_a_request_that_never_submits_does_not_hold_the_call() -> None:
+    """Preparing without translating (all cache hits, an error) ends the announcement when the block exits."""
+    fake = RecordingFakeEngineForUnitTests()
+    engine = BatchingEngine(fake)
+    with engine.preparing():
+        pass  # e.g. every sentence came from the cache
+    assert engine._preparing == 0
+    with engine.preparing():
+        assert [t.text for t in engine.translate_batch(["a"], "de", "en")] == ["en:a"]
+        assert engine._preparing == 0, "queuing the request ends its announcement"
+    assert engine._preparing == 0
+
+
+def test_gathering_is_bounded_when_a_preparation_hangs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request stuck in preparation delays a call by at most GATHER_LIMIT_SECONDS, never forever."""
+    from translator import batching
+
+    monkeypatch.setattr(batching, "GATHER_LIMIT_SECONDS", 0.2)
+    fake = RecordingFakeEngineForUnitTests()
+    engine = BatchingEngine(fake)
+    release = threading.Event()
+
+    def stuck() -> None:
+        with engine.preparing():
+            release.wait(10)
+
+    threading.Thread(target=stuck).start()
+    try:
+        while engine._preparing == 0:
+            time.sleep(0.01)
+        assert [t.text for t in engine.translate_batch(["a"], "de", "en")] == ["en:a"]
+        assert engine._preparing == 1, "the stuck request was still preparing when the call ran"
+    finally:
+        release.set()
+
+
+def test_nested_announcements_count_once() -> None:
+    fake = RecordingFakeEngineForUnitTests()
+    engine = BatchingEngine(fake)
+    with engine.preparing():
+        with engine.preparing():
+            assert engine._preparing == 1
+        assert engine._preparing == 1, "the inner block does not end the outer announcement"
+    assert engine._preparing == 0
+
+
+@pytest.mark.parametrize(
+    ("cores", "configured", "expected"),
+    [(1, (0, 0), (1, 1)), (2, (0, 0), (2, 1)), (4, (0, 0), (2, 2)), (8, (0, 0), (4, 2)), (8, (1, 0), (1, 8)),
+     (2, (1, 2), (1, 2))],
+)  # fmt: skip
+def test_thread_layout_fills_the_cores(cores: int, configured: tuple[int, int], expected: tuple[int, int]) -> None:
+    from translator import Settings
+
+    settings = Settings(inter_threads=configured[0], intra_threads=configured[1])
+    assert settings.thread_layout(cores) == expected
+
+
+def test_sub_batches_keep_every_replica_busy_but_stay_wide_when_merged() -> None:
+    from translator.engine import sub_batch_size
+
+    assert sub_batch_size(25, 1, 32) == 32, "one replica: CTranslate2's own batching"
+    assert sub_batch_size(25, 2, 32) == 7, "a single article: four sub-batches for two replicas"
+    assert sub_batch_size(200, 2, 32) == 32, "eight merged articles: full-width sub-batches"
+    assert sub_batch_size(1, 2, 32) == 1

@@ -4,17 +4,23 @@ A model translates a batch of 200 sentences at about twice the rate of 25
 (bench/RESULTS.md), so under load it pays to merge. Callers put their
 sentences on a queue and wait; a dispatcher thread takes everything queued
 for a language pair, translates it in one call, and hands each caller its
-part. There is no artificial delay: an idle engine starts at once, and
-requests that arrive while a call runs are merged into the next one.
-``inter_threads`` dispatchers run side by side, one per CTranslate2 replica.
+part. There is no fixed delay: a lone request starts at once, and requests
+that arrive while a call runs are merged into the next one. Requests that
+are still being prepared (segmented and detected, see ``preparing``) when a
+call is about to start are waited for, up to GATHER_LIMIT_SECONDS, so that
+clients arriving together share the first call instead of one of them
+going alone and the rest queuing behind it. One dispatcher is enough: the
+engine spreads a call's sub-batches over its CTranslate2 replicas.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +28,7 @@ from translator.engine import Engine, Translation
 from translator.models import InstalledModel
 
 MAX_MERGED_SENTENCES = 512  # beyond this, one more request is not worth making the others wait
+GATHER_LIMIT_SECONDS = 1.0  # longest wait for requests still being prepared (a seed article: ~0.1 s each)
 
 
 @dataclass
@@ -35,12 +42,14 @@ class _Request:
 class BatchingEngine:
     """Wraps an engine; concurrent ``translate_batch`` calls for the same pair become one call."""
 
-    def __init__(self, engine: Engine, dispatchers: int = 1) -> None:
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._queue: queue.Queue[_Request] = queue.Queue()
-        self._dispatchers = max(dispatchers, 1)
         self._started = False
         self._lock = threading.Lock()
+        self._changed = threading.Condition()  # a request arrived or finished preparing
+        self._preparing = 0
+        self._ticket = threading.local()
         self.calls = 0  # engine calls made (merged), for tests and metrics
 
     def pairs(self) -> list[tuple[str, str]]:
@@ -52,20 +61,48 @@ class BatchingEngine:
     def describe(self) -> dict[str, Any]:
         return self.engine.describe()
 
+    @contextmanager
+    def preparing(self) -> Iterator[None]:
+        """Announce a request that will translate soon: a call about to start waits for it.
+
+        The announcement ends when this thread's next ``translate_batch`` is queued
+        (so there is no gap in which a dispatcher could miss it), or when the block
+        exits without translating (cache hits, errors).
+        """
+        if getattr(self._ticket, "held", False):  # nested: the outer announcement covers it
+            yield
+            return
+        with self._changed:
+            self._preparing += 1
+            self._ticket.held = True
+        try:
+            yield
+        finally:
+            self._release_ticket()
+
+    def _release_ticket(self, request: _Request | None = None) -> None:
+        """End this thread's announcement, queuing its request in the same step (no gap to miss it in)."""
+        with self._changed:
+            if request is not None:
+                self._queue.put(request)
+            if getattr(self._ticket, "held", False):
+                self._ticket.held = False
+                self._preparing -= 1
+            self._changed.notify_all()
+
     def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
         if not sentences:
+            self._release_ticket()
             return []
         self._start()
         request = _Request(sentences, source, target)
-        self._queue.put(request)
+        self._release_ticket(request)
         return request.future.result()
 
     def _start(self) -> None:
         with self._lock:
             if not self._started:
-                for number in range(self._dispatchers):
-                    name = f"translate-batcher-{number}"
-                    threading.Thread(target=self._dispatch_forever, name=name, daemon=True).start()
+                threading.Thread(target=self._dispatch_forever, name="translate-batcher", daemon=True).start()
                 self._started = True
 
     def _dispatch_forever(self) -> None:
@@ -73,11 +110,14 @@ class BatchingEngine:
             first = self._queue.get()
             group, others = [first], []
             size = len(first.sentences)
+            deadline = time.monotonic() + GATHER_LIMIT_SECONDS
             while size < MAX_MERGED_SENTENCES:
                 try:
                     waiting = self._queue.get_nowait()
                 except queue.Empty:
-                    break
+                    if not self._wait_for_prepared(deadline):
+                        break
+                    continue
                 if (waiting.source, waiting.target) == (first.source, first.target):
                     group.append(waiting)
                     size += len(waiting.sentences)
@@ -86,6 +126,16 @@ class BatchingEngine:
             for request in others:  # another pair: back in the queue for the next round
                 self._queue.put(request)
             self._run(group)
+
+    def _wait_for_prepared(self, deadline: float) -> bool:
+        """Wait while requests are being prepared and nothing is queued; False when there is nothing to wait for."""
+        with self._changed:
+            while self._queue.empty():
+                remaining = deadline - time.monotonic()
+                if self._preparing <= 0 or remaining <= 0:
+                    return False
+                self._changed.wait(remaining)
+            return True
 
     def _run(self, group: list[_Request]) -> None:
         merged = [sentence for request in group for sentence in request.sentences]

@@ -8,6 +8,7 @@ paragraph. Models load once per engine, under a lock.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,13 +98,14 @@ class ArgosEngine:
     def _load(self, model: InstalledModel) -> _Loaded:
         import ctranslate2
 
+        replicas, threads = self.settings.thread_layout()
         try:
             translator = ctranslate2.Translator(
                 str(model.path / "model"),
                 device="cpu",
                 compute_type=self.settings.compute_type,
-                inter_threads=self.settings.inter_threads or 1,
-                intra_threads=self.settings.intra_threads,
+                inter_threads=replicas,
+                intra_threads=threads,
             )
             package = load_argos_package(model)
         except (RuntimeError, ValueError, OSError) as error:
@@ -123,13 +125,14 @@ class ArgosEngine:
             for start in range(0, max(len(tokens), 1), MAX_INPUT_TOKENS):
                 pieces.append(tokens[start : start + MAX_INPUT_TOKENS])
                 owner.append(index)
-        order = sorted(range(len(pieces)), key=lambda i: len(pieces[i]))
+        # Longest first: sub-batches go to the replicas in this order, so the slowest start first.
+        order = sorted(range(len(pieces)), key=lambda i: len(pieces[i]), reverse=True)
         prefix = loaded.model.target_prefix
         results = loaded.translator.translate_batch(
             [pieces[i] for i in order],
             target_prefix=[[prefix]] * len(order) if prefix else None,
             beam_size=self.settings.beam_size,
-            max_batch_size=self.settings.max_batch_size,
+            max_batch_size=sub_batch_size(len(order), self.settings.thread_layout()[0], self.settings.max_batch_size),
             max_decoding_length=self.settings.max_decoding_length,
             replace_unknowns=True,
         )
@@ -144,6 +147,15 @@ class ArgosEngine:
             if text:
                 joined[index].append(text)
         return [Translation(" ".join(parts)) for parts in joined]
+
+
+def sub_batch_size(sentences: int, replicas: int, largest: int) -> int:
+    """Sentences per CTranslate2 sub-batch: at least two sub-batches per replica, so a single
+    article keeps every replica busy, and at most ``largest``, so a large merged call still
+    decodes in wide batches."""
+    if replicas <= 1:
+        return largest
+    return max(1, min(largest, math.ceil(sentences / (2 * replicas))))
 
 
 class CachedEngine:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Tag
-
 from translator.errors import InputError
 from translator.textio import decode_article
 
@@ -48,6 +46,8 @@ def load_article(data: bytes, name: str) -> str:
 
 def html_to_markdown(html: str) -> str:
     """Leaf block elements in document order, as Markdown lines separated by blank lines."""
+    from bs4 import BeautifulSoup, Tag  # imported on first use: a server that never sees HTML saves ~5 MB
+
     soup = BeautifulSoup(html, "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     for tag in soup.find_all(DROP_TAGS):

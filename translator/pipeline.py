@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import cached_property
 from itertools import accumulate
 
@@ -43,10 +44,17 @@ class Translator:
         return SentenceCache(self.settings.cache_path) if self.settings.cache else None
 
     @cached_property
+    def batcher(self) -> BatchingEngine:
+        return BatchingEngine(self._engine or ArgosEngine(self.settings))
+
+    @cached_property
     def engine(self) -> Engine:
         """Cache first (hits cost nothing), then merging of concurrent requests, then the model."""
-        base: Engine = BatchingEngine(self._engine or ArgosEngine(self.settings), self.settings.inter_threads)
-        return CachedEngine(base, self.cache) if self.cache is not None else base
+        return CachedEngine(self.batcher, self.cache) if self.cache is not None else self.batcher
+
+    def preparing(self) -> AbstractContextManager[None]:
+        """Wrap the work before this thread's engine call, so concurrent requests can share that call."""
+        return self.batcher.preparing()
 
     def translate_document(
         self,
@@ -75,7 +83,8 @@ class Translator:
         cached = self.cache.get_document(key) if self.cache is not None and key else None
         if cached is not None:
             return self._from_cache(cached, started, progress)
-        document = self._translate_fresh(text, source, target, progress, batch_sentences, partial, started)
+        with self.preparing():
+            document = self._translate_fresh(text, source, target, progress, batch_sentences, partial, started)
         if self.cache is not None and key:
             self.cache.put_document(key, json.dumps(document.to_dict(), ensure_ascii=False))
         return document

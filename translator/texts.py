@@ -27,13 +27,14 @@ def translate_texts(translator: Translator, texts: Sequence[str], source: str, t
     """
     if source == target:
         return list(texts)
-    splitter = SentenceSplitter(source)
-    spans = [_sentence_spans(splitter, text) for text in texts]
-    distinct: dict[str, int] = {}
-    for text, text_spans in zip(texts, spans, strict=True):
-        for start, end in text_spans:
-            distinct.setdefault(text[start:end], len(distinct))
-    results = translator.engine.translate_batch(list(distinct), source, target) if distinct else []
+    with translator.preparing():
+        splitter = SentenceSplitter(source)
+        spans = [_sentence_spans(splitter, text) for text in texts]
+        distinct: dict[str, int] = {}
+        for text, text_spans in zip(texts, spans, strict=True):
+            for start, end in text_spans:
+                distinct.setdefault(text[start:end], len(distinct))
+        results = translator.engine.translate_batch(list(distinct), source, target) if distinct else []
     translated = []
     for text, text_spans in zip(texts, spans, strict=True):
         parts: list[str] = []

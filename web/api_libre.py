@@ -15,7 +15,6 @@ from spectree import Response, SpecTree
 
 from translator import InputError, TranslatorError
 from translator.errors import UnsupportedPairError
-from translator.html_translate import translate_html
 from translator.languages import installed_languages, language_name
 from translator.texts import detect_languages, translate_texts
 from web.api_common import check_languages, detect_source, fail, validated
@@ -93,6 +92,8 @@ def translate() -> ResponseReturnValue:
     translator = services().translator
     try:
         if body.format == "html":
+            from translator.html_translate import translate_html  # BeautifulSoup (~5 MB) only once HTML is asked for
+
             translated = translate_html(translator, texts, source, target)
         else:
             translated = translate_texts(translator, texts, source, target)

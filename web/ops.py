@@ -42,8 +42,7 @@ def ready() -> ResponseReturnValue:
     The sentence goes to the engine under the cache: a cached answer would say
     nothing about whether the model still loads.
     """
-    engine = services().translator.engine
-    engine = getattr(engine, "engine", engine)  # CachedEngine wraps the real engine
+    engine = services().translator.batcher  # under the cache
     try:
         pairs = engine.pairs()
         if not pairs:
