@@ -53,13 +53,18 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
-def timed(function: Callable[[], Any], repeat: int) -> list[float]:
-    """Wall-clock seconds of each run (the caller decides what a cold run means)."""
-    times = []
+def timed_rounds(functions: dict[str, Callable[[], Any]], repeat: int) -> dict[str, list[float]]:
+    """Wall-clock seconds of each run, the paths taking turns (one run of each per round).
+
+    This machine's speed drifts by tens of percent over minutes; interleaving makes the
+    drift hit every path alike, so the ratios between paths stay fair.
+    """
+    times: dict[str, list[float]] = {name: [] for name in functions}
     for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
+        for name, function in functions.items():
+            started = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - started)
     return times
 
 

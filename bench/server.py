@@ -98,8 +98,8 @@ class Server:
         self.process.wait(timeout=60)
 
 
-def load(url: str, body: dict[str, Any], clients: int, requests: int) -> dict[str, float]:
-    """`requests` requests from `clients` concurrent clients; latency percentiles and throughput."""
+def load(url: str, body: dict[str, Any], clients: int, requests: int) -> tuple[list[float], float]:
+    """`requests` requests from `clients` concurrent clients: each latency, and the elapsed time."""
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         results = list(pool.map(lambda _: post(url, body), range(requests)))
@@ -107,45 +107,65 @@ def load(url: str, body: dict[str, Any], clients: int, requests: int) -> dict[st
     failures = [r for r in results if r[0] not in (200, 201)]
     if failures:
         raise RuntimeError(f"{len(failures)} failed requests, first: {failures[0][0]} {str(failures[0][2])[:300]}")
-    latencies = sorted(r[1] for r in results)
-    quantiles = statistics.quantiles(latencies, n=100, method="inclusive")
-    return {
-        "p50_ms": round(quantiles[49] * 1000, 1),
-        "p95_ms": round(quantiles[94] * 1000, 1),
-        "p99_ms": round(quantiles[98] * 1000, 1),
-        "requests_per_second": round(requests / elapsed, 2),
-    }
+    return [r[1] for r in results], elapsed
+
+
+def load_levels(url: str, body: dict[str, Any], requests: int, rounds: int) -> dict[int, dict[str, float]]:
+    """Every concurrency level, taking turns for `rounds` rounds (this machine's speed drifts over
+    minutes; alternating makes the drift hit every level alike); percentiles over all rounds."""
+    latencies: dict[int, list[float]] = {clients: [] for clients in CONCURRENCY}
+    elapsed = dict.fromkeys(CONCURRENCY, 0.0)
+    for _ in range(rounds):
+        for clients in CONCURRENCY:
+            times, seconds = load(url, body, clients, requests)
+            latencies[clients] += times
+            elapsed[clients] += seconds
+    results = {}
+    for clients, times in latencies.items():
+        quantiles = statistics.quantiles(sorted(times), n=100, method="inclusive")
+        results[clients] = {
+            "p50_ms": round(quantiles[49] * 1000, 1),
+            "p95_ms": round(quantiles[94] * 1000, 1),
+            "p99_ms": round(quantiles[98] * 1000, 1),
+            "requests_per_second": round(len(times) / elapsed[clients], 2),
+        }
+    return results
 
 
 BARE = """
 import pathlib, sys
 import ctranslate2, pysbd, sentencepiece
-package, text_file, copies, beam = pathlib.Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-translator = ctranslate2.Translator(str(package / "model"), device="cpu", compute_type="int8")
+package, text_file, copies, beam, replicas, threads, batch = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
+package = pathlib.Path(package)
+translator = ctranslate2.Translator(str(package / "model"), device="cpu", compute_type="int8",
+                                    inter_threads=replicas, intra_threads=threads)
 if copies:
     sp = sentencepiece.SentencePieceProcessor(model_file=str(package / "sentencepiece.model"))
     text = pathlib.Path(text_file).read_text().replace("\\n", " ")
     sentences = [s.strip() for s in pysbd.Segmenter(language="de", clean=False).segment(text) if s.strip()]
-    batch = sentences[:1] if copies < 0 else sentences * copies
-    translator.translate_batch([sp.encode(s, out_type=str) for s in batch], beam_size=beam, max_batch_size=32)
+    batch_text = sentences[:1] if copies < 0 else sentences * copies
+    tokens = sorted((sp.encode(s, out_type=str) for s in batch_text), key=len, reverse=True)
+    translator.translate_batch(tokens, beam_size=beam, max_batch_size=batch)
 status = pathlib.Path("/proc/self/status").read_text()
 print(status.split("VmHWM:")[1].split()[0])
 """
 
 
-def bare_model_peak_kib(package: Path, copies: int, beam_size: int) -> int:
-    """A Python process with CTranslate2 alone: load the model, then translate `copies` x the seed.
+def bare_model_peak_kib(package: Path, copies: int, beam_size: int, layout: tuple[int, int, int] = (1, 0, 32)) -> int:
+    """A Python process with CTranslate2 alone: load the model, then translate `copies` x the seed in one call.
 
     copies 0: translate nothing; -1: one sentence (what the server's /ready does before it answers).
+    layout: (replicas, threads per replica, sub-batch size); the default is CTranslate2's own defaults.
     """
-    command = [sys.executable, "-c", BARE, str(package), str(SEED), str(copies), str(beam_size)]
+    command = [sys.executable, "-c", BARE, str(package), str(SEED), str(copies), str(beam_size), *map(str, layout)]
     return int(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="an .argosmodel file (default: the tiny test model)")
-    parser.add_argument("--requests", type=int, default=24, help="requests per concurrency level")
+    parser.add_argument("--requests", type=int, default=24, help="requests per concurrency level and round")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds in which the levels take turns")
     parser.add_argument("--endpoints", default="translate,documents", help="comma-separated: translate, documents")
     args = parser.parse_args()
     isolate_state()
@@ -160,7 +180,9 @@ def main() -> None:
         "documents": ("/api/v1/documents", {"text": seed, "source": "auto", "target": "en"}),
     }
     bodies = {name: bodies[name] for name in args.endpoints.split(",")}
-    figures: dict[str, Any] = {"model": model.key, "requests": args.requests, "cores": os.cpu_count()}
+    figures: dict[str, Any] = {
+        "model": model.key, "requests": args.requests, "rounds": args.rounds, "cores": os.cpu_count()
+    }  # fmt: skip
     for cache in ("off", "on"):
         server = Server({**os.environ, "TRANSLATOR_CACHE": cache})
         figures[f"cold_start_seconds_cache_{cache}"] = round(server.cold_start, 3)
@@ -168,8 +190,7 @@ def main() -> None:
         try:
             for name, (path, body) in bodies.items():
                 post(server.url + path, body)  # warm the code path (and, with the cache on, the cache)
-                for clients in CONCURRENCY:
-                    result = load(server.url + path, body, clients, args.requests)
+                for clients, result in load_levels(server.url + path, body, args.requests, args.rounds).items():
                     figures[f"{name}_cache_{cache}_c{clients}"] = result
                     print(f"cache {cache:<3} {name:<10} {clients} clients: {result}")
             if cache == "on" and "documents" in bodies:
@@ -182,6 +203,18 @@ def main() -> None:
     bare_loaded = bare_model_peak_kib(model.path, 0, settings.beam_size)
     bare_ready = bare_model_peak_kib(model.path, -1, settings.beam_size)
     bare_working = bare_model_peak_kib(model.path, max(CONCURRENCY), settings.beam_size)
+    from translator.engine import sub_batch_size
+
+    replicas, threads = settings.thread_layout()
+    merged = 25 * max(CONCURRENCY)  # the seed's sentences in our segmentation, 8 requests merged
+    ours = (replicas, threads, sub_batch_size(merged, replicas, settings.max_batch_size))
+    bare_working_ours = bare_model_peak_kib(model.path, max(CONCURRENCY), settings.beam_size, ours)
+    figures["bare_ctranslate2_peak_kib_translating_8_seeds_our_layout"] = bare_working_ours
+    figures["rss_ratio_after_load_over_bare_translating_our_layout"] = round(
+        max(figures["worker_peak_kib_after_load_cache_off"], figures["worker_peak_kib_after_load_cache_on"])
+        / bare_working_ours,
+        2,
+    )
     figures["bare_ctranslate2_peak_kib_loaded"] = bare_loaded
     figures["bare_ctranslate2_peak_kib_one_sentence"] = bare_ready
     figures["bare_ctranslate2_peak_kib_translating_8_seeds"] = bare_working
@@ -205,6 +238,10 @@ def main() -> None:
     print(
         f"server peak RSS under load / bare CTranslate2 translating 8 seeds: "
         f"{figures['rss_ratio_after_load_over_bare_translating']}"
+    )
+    print(
+        f"server peak RSS under load / bare CTranslate2 with our thread layout translating 8 seeds: "
+        f"{figures['rss_ratio_after_load_over_bare_translating_our_layout']}"
     )
     report("server", figures)
 

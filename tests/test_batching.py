@@ -165,5 +165,5 @@ def test_sub_batches_keep_every_replica_busy_but_stay_wide_when_merged() -> None
 
     assert sub_batch_size(25, 1, 32) == 32, "one replica: CTranslate2's own batching"
     assert sub_batch_size(25, 2, 32) == 7, "a single article: four sub-batches for two replicas"
-    assert sub_batch_size(200, 2, 32) == 32, "eight merged articles: full-width sub-batches"
+    assert sub_batch_size(200, 2, 32) == 16, "eight merged articles: 32 sentences in flight over both replicas"
     assert sub_batch_size(1, 2, 32) == 1

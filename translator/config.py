@@ -51,7 +51,7 @@ class Settings:
         0, "CTranslate2 replicas decoding sub-batches in parallel (shared weights); 0: one per core, cores/2 from 4."
     )
     intra_threads: int = _setting(0, "CTranslate2 threads per replica; 0 divides the cores between the replicas.")
-    max_batch_size: int = _setting(32, "Most sentences per CTranslate2 sub-batch (fewer when a call is small).")
+    max_batch_size: int = _setting(32, "Most sentences decoded at once over all replicas (bounds working memory).")
     max_decoding_length: int = _setting(256, "Upper bound on tokens generated for one sentence.")
     max_chars: int = _setting(500_000, "Largest article, in characters, accepted by translate_document.")
     upload_max_bytes: int = _setting(2 * 1024 * 1024, "Largest upload or request body, in bytes (web and API).")
