@@ -161,6 +161,28 @@ def bare_model_peak_kib(package: Path, copies: int, beam_size: int, layout: tupl
     return int(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
+def raw_merging(settings: Any, rounds: int) -> dict[str, float]:
+    """What any server could do here: raw CTranslate2 (our thread layout and sub-batches, no Python
+    around it) on one seed and on 8 seeds in one call, taking turns; and the fair-share ratio those
+    two give, computed like the servers' (8 seeds' time / (1.5 x one seed's x 8 / cores))."""
+    from bench.throughput import ceiling
+    from translator.engine import ArgosEngine
+    from translator.segment import parse_article
+
+    loaded = ArgosEngine(settings).load("de", "en")
+    sentences = [s.source for block in parse_article(SEED.read_text(encoding="utf-8")) for s in block.sentences]
+    times: dict[int, list[float]] = {1: [], 8: []}
+    for _ in range(max(rounds, 2)):
+        for copies in times:
+            started = time.perf_counter()
+            ceiling(loaded.translator, loaded.tokenizer, sentences * copies, settings.beam_size, True)
+            times[copies].append(time.perf_counter() - started)
+    one, eight = statistics.median(times[1]), statistics.median(times[8])
+    cores = os.cpu_count() or 1
+    return {"one_seed_s": round(one, 3), "eight_seeds_s": round(eight, 3),
+            "eight_over_fair_share": round(eight / (1.5 * one * 8 / cores), 2)}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="an .argosmodel file (default: the tiny test model)")
@@ -229,6 +251,8 @@ def main() -> None:
         bound = 1.5 * single["p50_ms"] * (8 / cores)
         figures[f"{name}_p95_c8_over_fair_share"] = round(eight["p95_ms"] / bound, 2)
         figures[f"{name}_rps_c8_over_c1"] = round(eight["requests_per_second"] / single["requests_per_second"], 2)
+    figures["raw_ctranslate2_merging"] = raw_merging(settings, args.rounds)
+    print(f"raw CTranslate2, 1 seed vs 8 seeds in one call: {figures['raw_ctranslate2_merging']}")
     print(f"cold start (cache off): {figures['cold_start_seconds_cache_off']} s")
     print(f"server RSS after /ready / bare CTranslate2 (loaded): {figures['rss_ratio_ready_over_bare_loaded']}")
     print(
