@@ -110,14 +110,30 @@ def load(url: str, body: dict[str, Any], clients: int, requests: int) -> tuple[l
     return [r[1] for r in results], elapsed
 
 
-def load_levels(url: str, body: dict[str, Any], requests: int, rounds: int) -> dict[int, dict[str, float]]:
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of processes so far (from /proc/PID/stat)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def load_levels(
+    server: Server, path: str, body: dict[str, Any], requests: int, rounds: int
+) -> dict[int, dict[str, float]]:
     """Every concurrency level, taking turns for `rounds` rounds (this machine's speed drifts over
-    minutes; alternating makes the drift hit every level alike); percentiles over all rounds."""
+    minutes; alternating makes the drift hit every level alike); percentiles over all rounds, and
+    how many cores the server kept busy (its CPU time over the wall time)."""
     latencies: dict[int, list[float]] = {clients: [] for clients in CONCURRENCY}
     elapsed = dict.fromkeys(CONCURRENCY, 0.0)
+    cpu = dict.fromkeys(CONCURRENCY, 0.0)
+    workers = children(server.process.pid)
     for _ in range(rounds):
         for clients in CONCURRENCY:
-            times, seconds = load(url, body, clients, requests)
+            before = cpu_seconds(workers)
+            times, seconds = load(server.url + path, body, clients, requests)
+            cpu[clients] += cpu_seconds(workers) - before
             latencies[clients] += times
             elapsed[clients] += seconds
     results = {}
@@ -128,6 +144,7 @@ def load_levels(url: str, body: dict[str, Any], requests: int, rounds: int) -> d
             "p95_ms": round(quantiles[94] * 1000, 1),
             "p99_ms": round(quantiles[98] * 1000, 1),
             "requests_per_second": round(len(times) / elapsed[clients], 2),
+            "cores_busy": round(cpu[clients] / elapsed[clients], 2),
         }
     return results
 
@@ -212,7 +229,7 @@ def main() -> None:
         try:
             for name, (path, body) in bodies.items():
                 post(server.url + path, body)  # warm the code path (and, with the cache on, the cache)
-                for clients, result in load_levels(server.url + path, body, args.requests, args.rounds).items():
+                for clients, result in load_levels(server, path, body, args.requests, args.rounds).items():
                     figures[f"{name}_cache_{cache}_c{clients}"] = result
                     print(f"cache {cache:<3} {name:<10} {clients} clients: {result}")
             if cache == "on" and "documents" in bodies:
