@@ -1,7 +1,7 @@
 """Cross-request batching: sentences of concurrent requests share one CTranslate2 call.
 
-A model translates a batch of 200 sentences at about twice the rate of 25
-(bench/RESULTS.md), so under load it pays to merge. Callers put their
+A model translates 200 sentences in one call about 1.3 times as fast per
+sentence as 25 (bench/RESULTS.md), so under load it pays to merge. Callers put their
 sentences on a queue and wait; a dispatcher thread takes everything queued
 for a language pair, translates it in one call, and hands each caller its
 part. There is no fixed delay: a lone request starts at once, and requests

@@ -100,8 +100,8 @@ class Settings:
         On a CPU, replicas on one core each decoding their own sub-batch beat one
         replica spreading every operation over all cores (no synchronisation per
         operation): on 2 cores, 8 merged requests ran about 20 % faster and a
-        single article about 10 % faster (bench/RESULTS.md). From 4 cores, two
-        threads per replica keep single articles split into enough sub-batches.
+        single article no slower (bench/RESULTS.md). From 4 cores, two threads
+        per replica keep a single article's sub-batches from getting too narrow.
         """
         cores = cores or os.cpu_count() or 1
         replicas = self.inter_threads or (cores if cores < 4 else cores // 2)

@@ -132,7 +132,7 @@ class ArgosEngine:
             [pieces[i] for i in order],
             target_prefix=[[prefix]] * len(order) if prefix else None,
             beam_size=self.settings.beam_size,
-            max_batch_size=sub_batch_size(len(order), self.settings.thread_layout()[0], self.settings.max_batch_size),
+            max_batch_size=sub_batch_size(len(order), loaded.translator.num_translators, self.settings.max_batch_size),
             max_decoding_length=self.settings.max_decoding_length,
             replace_unknowns=True,
         )
