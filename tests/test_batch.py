@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from tests.conftest import FIXTURES, ROOT, SEED
 from translator.batch_inputs import discover
-from translator.batch_manifest import MANIFEST_NAME, locked
+from translator.batch_manifest import Manifest, locked
 from translator.batch_progress import BarProgress
 from translator.batch_work import stable_content
 from translator.cli import main
@@ -61,8 +61,8 @@ def start_batch(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
 
 
 def manifest_files(out: Path) -> dict[str, Any]:
-    path = out / MANIFEST_NAME
-    return json.loads(path.read_text(encoding="utf-8"))["files"] if path.exists() else {}
+    """The entries as a resuming run sees them: the manifest file with its journal replayed."""
+    return Manifest.load(out)[0].files
 
 
 def done_entries(out: Path) -> dict[str, Any]:
@@ -70,7 +70,7 @@ def done_entries(out: Path) -> dict[str, Any]:
 
 
 def wait_for_done(out: Path, process: subprocess.Popen[str], count: int, timeout: float = 60) -> None:
-    """Poll the manifest (always complete: it is replaced atomically) until count files are finished."""
+    """Poll the manifest (replaced atomically; journal lines are whole or skipped) until count files are finished."""
     deadline = time.monotonic() + timeout
     while len(done_entries(out)) < count:
         assert process.poll() is None, "the batch ended before it could be interrupted"

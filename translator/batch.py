@@ -203,6 +203,7 @@ def _run(translator: Translator, items: list[Item], options: Options, jobs: int,
         sys.stderr.flush()
         os._exit(EXIT_INTERRUPTED)  # worker threads cannot be cancelled; nothing is left to save
     progress.close()
+    manifest.fold()
     if stop.is_set() and skipped + len(outcomes) < len(items):
         _interrupted(outcomes, skipped, len(items), time.monotonic() - started)
         return EXIT_INTERRUPTED

@@ -1,15 +1,22 @@
 """The batch manifest: what is finished in an output directory, so a re-run only does what is left.
 
 ``DIR/.translator-manifest.json`` maps each input's key to what produced its
-outputs (content hash, languages, model, decoding options, formats). It is
-rewritten atomically after every file, so a crash or SIGKILL loses at most the
-file in progress. A lock file keeps two batches from writing to one directory.
+outputs (content hash, languages, model, decoding options, formats). After
+every file its entry is appended (and fsynced) to ``.translator-manifest.journal``,
+so a crash or SIGKILL loses at most the file in progress, and recording a file
+costs one line, not a rewrite of an archive-sized manifest. The journal is
+folded into the manifest (written atomically) whenever it has grown as long as
+the manifest, and at the end of a run: total writes stay linear in the number
+of files. Journal lines carry a sequence number that the manifest records, so
+a crash between the two steps of a fold replays nothing twice. A lock file
+keeps two batches from writing to one directory.
 """
 
 from __future__ import annotations
 
 import fcntl
 import json
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -22,6 +29,8 @@ from translator.errors import InputError
 from translator.textio import write_atomic
 
 MANIFEST_NAME = ".translator-manifest.json"
+JOURNAL_NAME = ".translator-manifest.journal"
+FOLD_AT_LEAST = 64  # journal lines before a fold is worth it, however small the manifest
 LOCK_NAME = ".translator-manifest.lock"
 MANIFEST_VERSION = 1
 # write_atomic's temp files: ".<name>.<8 random chars from mkstemp>.part"
@@ -55,22 +64,25 @@ class Fingerprint:
 
 
 class Manifest:
-    """The manifest's entries in memory; ``save`` is serialised so worker threads can finish in any order."""
+    """The manifest's entries in memory; ``record`` is serialised so worker threads can finish in any order."""
 
-    def __init__(self, out_dir: Path, files: dict[str, dict[str, Any]] | None = None) -> None:
+    def __init__(self, out_dir: Path, files: dict[str, dict[str, Any]] | None = None, sequence: int = 0) -> None:
         self.out_dir = out_dir
         self.path = out_dir / MANIFEST_NAME
+        self.journal_path = out_dir / JOURNAL_NAME
         self.files: dict[str, dict[str, Any]] = files or {}
+        self.sequence = sequence  # of the last recorded entry
+        self.journal_lines = 0  # since the last fold
         self._lock = threading.Lock()
 
     @classmethod
     def load(cls, out_dir: Path) -> tuple[Manifest, str | None]:
-        """The manifest in out_dir (empty if none), and a warning when it could not be read."""
+        """The manifest in out_dir, journal replayed (empty if none), and a warning when it could not be read."""
         path = out_dir / MANIFEST_NAME
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data: Any = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            return cls(out_dir), None
+            data = {"version": MANIFEST_VERSION, "files": {}}
         except (OSError, ValueError) as error:
             return cls(out_dir), f"ignoring unreadable manifest {path} ({error}); every file will be translated"
         if (
@@ -79,7 +91,26 @@ class Manifest:
             or not isinstance(data.get("files"), dict)
         ):
             return cls(out_dir), f"ignoring manifest {path} of an unknown version; every file will be translated"
-        return cls(out_dir, data["files"]), None
+        manifest = cls(out_dir, data["files"], int(data.get("sequence", 0)))
+        manifest._replay()
+        return manifest, None
+
+    def _replay(self) -> None:
+        """Apply journal lines newer than the manifest; a torn last line (killed mid-write) is skipped."""
+        try:
+            lines = self.journal_path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return
+        for line in lines:
+            try:
+                record = json.loads(line)
+                sequence, key, entry = int(record["sequence"]), str(record["key"]), dict(record["entry"])
+            except (ValueError, KeyError, TypeError):
+                continue
+            if sequence > self.sequence:
+                self.files[key] = entry
+                self.sequence = sequence
+            self.journal_lines += 1
 
     def entry(self, key: str) -> dict[str, Any] | None:
         return self.files.get(key)
@@ -95,13 +126,34 @@ class Manifest:
         return len(outputs) == len(fingerprint.formats) and all((self.out_dir / name).is_file() for name in outputs)
 
     def record(self, key: str, entry: dict[str, Any]) -> None:
-        """Replace key's entry and write the manifest to disk at once (atomically)."""
+        """Replace key's entry and make it durable at once: a journal line, or a fold when the journal is long."""
         with self._lock:
             self.files[key] = entry
-            content = json.dumps(
-                {"version": MANIFEST_VERSION, "files": self.files}, ensure_ascii=False, indent=2, sort_keys=True
-            )
-            write_atomic(self.path, content + "\n")
+            self.sequence += 1
+            if self.journal_lines + 1 >= max(FOLD_AT_LEAST, len(self.files)):
+                self._fold()
+                return
+            line = json.dumps({"sequence": self.sequence, "key": key, "entry": entry}, ensure_ascii=False)
+            with open(self.journal_path, "a", encoding="utf-8") as journal:
+                journal.write(line + "\n")
+                journal.flush()
+                os.fsync(journal.fileno())
+            self.journal_lines += 1
+
+    def fold(self) -> None:
+        """Write every entry into the manifest file and empty the journal (at the end of a run)."""
+        with self._lock:
+            if self.journal_lines or self.journal_path.exists():
+                self._fold()
+
+    def _fold(self) -> None:
+        content = json.dumps(
+            {"version": MANIFEST_VERSION, "sequence": self.sequence, "files": self.files},
+            ensure_ascii=False, indent=2, sort_keys=True,
+        )  # fmt: skip
+        write_atomic(self.path, content + "\n")
+        self.journal_path.unlink(missing_ok=True)  # a crash before this line: replay skips what the fold holds
+        self.journal_lines = 0
 
 
 @contextmanager
