@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from translator import Settings, Translator
 from translator.jobs import JobRunner
@@ -30,6 +31,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.config.update(config)
+    if settings.proxy_hops:  # behind a proxy every request comes from it: trust its forwarded headers
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     logs.init_app(app, settings)
     translator = Translator(settings)
     store = DocumentStore(settings.data_dir / "documents.sqlite3")

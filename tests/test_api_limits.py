@@ -136,3 +136,17 @@ def test_key_store_lookup(tmp_path: Path) -> None:
     assert store.lookup(key + "x") is None and store.has_keys()
     assert store.remove("svc") and store.lookup(key) is None and not store.has_keys()
     store.close()
+
+
+@pytest.mark.parametrize(("proxy_hops", "separate_budgets"), [(1, True), (0, False)])
+def test_behind_a_proxy_each_forwarded_client_has_its_own_budget(
+    make_app: Callable[..., Any], proxy_hops: int, separate_budgets: bool
+) -> None:
+    """With TRANSLATOR_PROXY_HOPS the limiter keys on X-Forwarded-For; without it the header is not trusted."""
+    client = make_app(rate_limit="2 per minute", proxy_hops=proxy_hops).test_client()
+    first = {"X-Forwarded-For": "203.0.113.1"}
+    for _ in range(2):
+        assert client.post("/translate", json=Q, headers=first).status_code == 200
+    assert client.post("/translate", json=Q, headers=first).status_code == 429
+    other = client.post("/translate", json=Q, headers={"X-Forwarded-For": "203.0.113.2"})
+    assert other.status_code == (200 if separate_budgets else 429)

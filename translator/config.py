@@ -66,6 +66,9 @@ class Settings:
         "120 per minute", "Requests per client (or per key) on the API; empty disables limiting."
     )
     rate_limit_storage: str = _setting("memory://", "flask-limiter storage URI (memory:// or redis://...).")
+    proxy_hops: int = _setting(
+        0, "Reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted (rate limits per real client)."
+    )
     log_format: str = _setting("text", "Log format: text (readable) or json (one object per line).")
     log_article_text: bool = _setting(
         False, "Include article text in debug logs (off: logs never contain article text)."
@@ -117,7 +120,7 @@ class Settings:
                      "threads", "job_workers", "api_max_chars", "api_max_batch"):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ConfigError(f"{env_name(name)} must be at least 1, got {getattr(self, name)}")
-        for name in ("inter_threads", "intra_threads"):
+        for name in ("inter_threads", "intra_threads", "proxy_hops"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{env_name(name)} must not be negative")
         if self.log_format not in ("text", "json"):
