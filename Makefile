@@ -44,6 +44,7 @@ test: $(DEPS_STAMP) $(TEST_MODEL)
 bench: $(DEPS_STAMP) $(TEST_MODEL)
 	$(PY) bench/throughput.py $(if $(MODEL),--model $(MODEL))
 	$(PY) bench/server.py $(if $(MODEL),--model $(MODEL) --requests 8)
+	$(PY) bench/manifest.py
 
 bench-model: $(BENCH_MODEL)
 
