@@ -178,21 +178,29 @@ def bare_model_peak_kib(package: Path, copies: int, beam_size: int, layout: tupl
     return int(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
+def seed_sentences() -> list[str]:
+    """The seed article's sentences as our segmenter cuts them (what a request sends to the engine)."""
+    from translator.segment import parse_article
+
+    return [s.source for block in parse_article(SEED.read_text(encoding="utf-8")) for s in block.sentences]
+
+
 def raw_merging(settings: Any, rounds: int) -> dict[str, float]:
     """What any server could do here: raw CTranslate2 (our thread layout and sub-batches, no Python
     around it) on one seed and on 8 seeds in one call, taking turns; and the fair-share ratio those
     two give, computed like the servers' (8 seeds' time / (1.5 x one seed's x 8 / cores))."""
     from bench.throughput import ceiling
     from translator.engine import ArgosEngine
-    from translator.segment import parse_article
 
     loaded = ArgosEngine(settings).load("de", "en")
-    sentences = [s.source for block in parse_article(SEED.read_text(encoding="utf-8")) for s in block.sentences]
+    sentences = seed_sentences()
     times: dict[int, list[float]] = {1: [], 8: []}
     for _ in range(max(rounds, 2)):
         for copies in times:
             started = time.perf_counter()
-            ceiling(loaded.translator, loaded.tokenizer, sentences * copies, settings.beam_size, True)
+            ceiling(
+                loaded.translator, loaded.tokenizer, sentences * copies, settings.beam_size, settings.max_batch_size
+            )
             times[copies].append(time.perf_counter() - started)
     one, eight = statistics.median(times[1]), statistics.median(times[8])
     cores = os.cpu_count() or 1
@@ -245,15 +253,10 @@ def main() -> None:
     from translator.engine import sub_batch_size
 
     replicas, threads = settings.thread_layout()
-    merged = 25 * max(CONCURRENCY)  # the seed's sentences in our segmentation, 8 requests merged
+    merged = len(seed_sentences()) * max(CONCURRENCY)
     ours = (replicas, threads, sub_batch_size(merged, replicas, settings.max_batch_size))
     bare_working_ours = bare_model_peak_kib(model.path, max(CONCURRENCY), settings.beam_size, ours)
     figures["bare_ctranslate2_peak_kib_translating_8_seeds_our_layout"] = bare_working_ours
-    figures["rss_ratio_after_load_over_bare_translating_our_layout"] = round(
-        max(figures["worker_peak_kib_after_load_cache_off"], figures["worker_peak_kib_after_load_cache_on"])
-        / bare_working_ours,
-        2,
-    )
     figures["bare_ctranslate2_peak_kib_loaded"] = bare_loaded
     figures["bare_ctranslate2_peak_kib_one_sentence"] = bare_ready
     figures["bare_ctranslate2_peak_kib_translating_8_seeds"] = bare_working
@@ -262,6 +265,7 @@ def main() -> None:
     figures["rss_ratio_ready_over_bare_loaded"] = round(ready / bare_loaded, 2)
     figures["rss_ratio_ready_over_bare_one_sentence"] = round(ready / bare_ready, 2)
     figures["rss_ratio_after_load_over_bare_translating"] = round(loaded / bare_working, 2)
+    figures["rss_ratio_after_load_over_bare_translating_our_layout"] = round(loaded / bare_working_ours, 2)
     cores = os.cpu_count() or 1
     for name in bodies:
         single, eight = figures[f"{name}_cache_off_c1"], figures[f"{name}_cache_off_c8"]

@@ -47,15 +47,16 @@ def prepare_naive() -> None:
     translation.underlying.sentencizer = PysbdSentencizer()
 
 
-def ceiling(translator: Any, tokenizer: Any, sentences: list[str], beam_size: int, tuned: bool) -> None:
-    """One raw call. tuned: our layout's sub-batch size and longest-first order (translator/engine.py)."""
+def ceiling(translator: Any, tokenizer: Any, sentences: list[str], beam_size: int, tuned_largest: int = 0) -> None:
+    """One raw call in batches of 32; with tuned_largest (our TRANSLATOR_MAX_BATCH_SIZE), our sub-batch
+    size and longest-first order instead (translator/engine.py)."""
     from translator.engine import sub_batch_size
 
     tokens = [tokenizer.encode(s) for s in sentences]
     max_batch_size = 32
-    if tuned:
+    if tuned_largest:
         tokens.sort(key=len, reverse=True)
-        max_batch_size = sub_batch_size(len(tokens), translator.num_translators, 32)
+        max_batch_size = sub_batch_size(len(tokens), translator.num_translators, tuned_largest)
     results = translator.translate_batch(tokens, beam_size=beam_size, max_batch_size=max_batch_size)
     [tokenizer.decode(r.hypotheses[0]) for r in results]
 
@@ -81,7 +82,7 @@ def main() -> None:
     loaded = ArgosEngine(settings).load("de", "en")  # the same model and options, without our layers
     default_layout = ctranslate2.Translator(str(model.path / "model"), device="cpu", compute_type="int8")
     prepare_naive()
-    beam = settings.beam_size
+    beam, largest = settings.beam_size, settings.max_batch_size
     figures: dict[str, Any] = {"model": model.key, "beam_size": beam, "repeat": args.repeat}
     for name, text in german_texts().items():
         if name not in args.texts.split(","):
@@ -95,8 +96,8 @@ def main() -> None:
         runs = timed_rounds(
             {
                 "naive": lambda: naive(paragraphs),  # noqa: B023
-                "ceiling_default": lambda: ceiling(default_layout, loaded.tokenizer, sentences, beam, False),  # noqa: B023
-                "ceiling_tuned": lambda: ceiling(loaded.translator, loaded.tokenizer, sentences, beam, True),  # noqa: B023
+                "ceiling_default": lambda: ceiling(default_layout, loaded.tokenizer, sentences, beam),  # noqa: B023
+                "ceiling_tuned": lambda: ceiling(loaded.translator, loaded.tokenizer, sentences, beam, largest),  # noqa: B023
                 "ours": lambda: ours.translate_document(text),  # noqa: B023
             },
             args.repeat,
