@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from translator import Settings, Translator
 from translator.jobs import JobRunner
 from translator.models import list_models
-from translator.store import DocumentStore
+from translator.storage.documents import DocumentStore
 from web import api, logs, ops, reader
 from web.services import Services
 

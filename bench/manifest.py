@@ -29,7 +29,7 @@ def entry(number: int) -> dict[str, Any]:
 
 
 def journal(files: int) -> None:
-    from translator.batch_manifest import Manifest
+    from translator.batch.manifest import Manifest
 
     manifest, _ = Manifest.load(Path(tempfile.mkdtemp(prefix="manifest-bench-")))
     for number in range(files):
@@ -38,7 +38,7 @@ def journal(files: int) -> None:
 
 
 def rewrite_per_file(files: int) -> None:
-    from translator.batch_manifest import Manifest
+    from translator.batch.manifest import Manifest
 
     manifest, _ = Manifest.load(Path(tempfile.mkdtemp(prefix="manifest-bench-")))
     for number in range(files):

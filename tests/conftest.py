@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from tests.helpers import ROOT, SEED, TEST_MODEL
 from translator import Settings, Translator
 from translator.models import install_from_file
 
@@ -20,11 +20,6 @@ from translator.models import install_from_file
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
-TEST_MODEL = ROOT / ".cache" / "test-model" / "translate-de_en-test.argosmodel"
-SEED = FIXTURES / "alibaba_de.txt"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -115,21 +110,3 @@ def make_app(settings: Settings) -> Iterator[Callable[..., Any]]:
     yield build
     for application in apps:
         application.extensions["translator_services"].jobs.shutdown(wait=True)
-
-
-def run_concurrently(work: Callable[[int], None], count: int) -> list[BaseException]:
-    """Run work(0..count-1) in threads at once; return what they raised (tests assert it is empty)."""
-    errors: list[BaseException] = []
-
-    def guarded(number: int) -> None:
-        try:
-            work(number)
-        except BaseException as error:  # collected for the caller's assertion
-            errors.append(error)
-
-    threads = [threading.Thread(target=guarded, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors

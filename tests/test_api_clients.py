@@ -13,7 +13,7 @@ from libretranslatepy import LibreTranslateAPI
 from werkzeug.serving import make_server
 
 from translator import Settings
-from translator.keys import KeyStore, key_store_path
+from translator.storage.keys import KeyStore, key_store_path
 
 GERMAN = "Die Regierung hat am Montag ein neues Gesetz beschlossen."
 

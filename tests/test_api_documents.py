@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from web import api_documents
+from web.api import documents as api_documents
 
 SHORT = "# Neue Regeln\n\nDie Regierung hat am Montag ein neues Gesetz beschlossen. Es tritt im Sommer in Kraft.\n"
 STATUS_KEYS = {"id", "status", "progress", "eta_seconds", "done_sentences", "total_sentences", "links"}

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from translator import ConfigError, Settings
 from translator.cli import main
-from translator.keys import KeyStore, key_store_path
+from translator.storage.keys import KeyStore, key_store_path
 
 Q = {"q": "Guten Morgen.", "source": "de", "target": "en"}
 

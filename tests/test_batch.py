@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import FIXTURES, ROOT, SEED
-from translator.batch_inputs import discover
-from translator.batch_manifest import Manifest, locked
-from translator.batch_progress import BarProgress
-from translator.batch_work import stable_content
+from tests.helpers import FIXTURES, ROOT, SEED
+from translator.batch.inputs import discover
+from translator.batch.manifest import Manifest, locked
+from translator.batch.progress import BarProgress
+from translator.batch.work import stable_content
 from translator.cli import main
 
 ALL_FORMATS = "html,md,tsv,json,xliff"
@@ -371,8 +371,8 @@ def test_json_output_leaves_out_per_run_fields() -> None:
 
 
 def test_progress_bar_shows_files_and_sentence_rate() -> None:
-    from translator.batch_inputs import Item
-    from translator.batch_work import Outcome
+    from translator.batch.inputs import Item
+    from translator.batch.work import Outcome
 
     stream = io.StringIO()
     bar = BarProgress(2, stream)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from translator import batch_manifest
-from translator.batch_manifest import JOURNAL_NAME, MANIFEST_NAME, Manifest
+from translator.batch import manifest as batch_manifest
+from translator.batch.manifest import JOURNAL_NAME, MANIFEST_NAME, Manifest
 
 
 def entry(n: int, status: str = "done") -> dict[str, Any]:

@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.test_web import HOSTILE
+from tests.helpers import HOSTILE, ROOT
 from translator import Document, Settings
 
 pytestmark = pytest.mark.browser
@@ -211,7 +210,7 @@ def test_reader_fills_in_while_the_job_runs(
     def keep(document: Document, done: int, total: int) -> None:
         snapshots.setdefault(done, json.dumps(document.to_dict()))
 
-    final = translator.translate_document(seed_text, batch_sentences=5, partial=keep)
+    final = translator.translate_document(seed_text, progress_slice=5, partial=keep)
     doc_id = store.create(seed_text, "auto", "en", "text", "Alibaba")  # not submitted: the test plays the job
     store.mark_running(doc_id)
     store.set_partial(doc_id, Document.from_dict(json.loads(snapshots[10])), 10, 25)

@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from tests.conftest import run_concurrently
-from translator.cache import SentenceCache, cache_key
-from translator.engine import CachedEngine, Translation
-from translator.models import InstalledModel
-
-
-class FakeEngineForUnitTests:
-    """Upper-cases sentences and counts what reaches it; stands in for the model in pure-logic tests."""
-
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-        self.model = InstalledModel(Path("/fake"), "fake-model", "1.0", "de", "en")
-
-    def model_for(self, source: str, target: str) -> InstalledModel:
-        return self.model
-
-    def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
-        self.seen.extend(sentences)
-        return [Translation(s.upper()) for s in sentences]
-
-    def pairs(self) -> list[tuple[str, str]]:
-        return [("de", "en")]
-
-    def describe(self) -> dict[str, Any]:
-        return {"engine": "fake", "beam_size": 1}
+from tests.fakes import FakeEngineForUnitTests
+from tests.helpers import run_concurrently
+from translator.engine import CachedEngine
+from translator.storage.cache import SentenceCache, cache_key
 
 
 def test_cache_round_trip_and_persistence(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 from translator.detect import LanguageDetector
 from translator.segment import parse_article
 

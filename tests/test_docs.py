@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from translator.config import settings_markdown
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from translator import Translator
 from translator.document import Document
 from translator.jobs import JobRunner
-from translator.store import SCHEMA, DocumentStore
+from translator.storage.documents import SCHEMA, DocumentStore
 
 
 def test_job_runs_to_done_with_progress(translator: Translator, seed_text: str, tmp_path: Path) -> None:

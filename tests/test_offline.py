@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, SEED
+from tests.helpers import ROOT, SEED
 
 GUARD = """
 import sys

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 from translator import InputError, ModelError, Settings, Translator, translate_document
 from translator.document import Document
 
@@ -85,7 +85,7 @@ def test_undetectable_text_asks_for_a_source(translator: Translator) -> None:
 
 def test_progress_reports_every_slice(translator: Translator, seed_text: str) -> None:
     seen: list[tuple[int, int]] = []
-    document = translator.translate_document(seed_text, progress=lambda d, t: seen.append((d, t)), batch_sentences=5)
+    document = translator.translate_document(seed_text, progress=lambda d, t: seen.append((d, t)), progress_slice=5)
     total = len(document.sentences)
     assert seen[-1] == (total, total)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
@@ -111,7 +111,7 @@ def test_partial_documents_fill_in_block_by_block(translator: Translator, seed_t
     snapshots: list[tuple[int, int, list[str]]] = []
     document = translator.translate_document(
         seed_text,
-        batch_sentences=5,
+        progress_slice=5,
         partial=lambda doc, done, total: snapshots.append((done, total, [b.translation for b in doc.blocks])),
     )
     total = len(document.sentences)

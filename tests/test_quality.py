@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED
+from tests.helpers import ROOT, SEED
 from translator import Settings, Translator
 from translator.models import install_from_file
 

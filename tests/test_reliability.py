@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_concurrently
+from tests.helpers import ROOT, run_concurrently
 from translator import Settings, Translator
 from translator.jobs import JobRunner
-from translator.store import DocumentStore
+from translator.storage.documents import DocumentStore
 
 WORKER = """
 import sys, time
 from pathlib import Path
 from translator import Settings, Translator
 from translator.jobs import JobRunner
-from translator.store import DocumentStore
+from translator.storage.documents import DocumentStore
 settings = Settings(data_dir=Path(sys.argv[1]), model_dir=Path(sys.argv[2]))
 store = DocumentStore(settings.data_dir / "documents.sqlite3")
 runner = JobRunner(Translator(settings), store)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 from translator.errors import InputError
 from translator.segment import MD_RULE, SentenceSplitter, clean_text, parse_article
 

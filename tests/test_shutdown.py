@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
-from translator.store import DocumentStore
+from tests.helpers import ROOT
+from translator.storage.documents import DocumentStore
 
 
 def free_port() -> int:

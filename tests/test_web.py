@@ -13,16 +13,10 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES, HOSTILE
 from tests.test_pipeline import SEED_KINDS
 from translator import Document, Settings, Translator
 
-HOSTILE = (
-    "Böse Überschrift <script>window.__pwned = 1; alert('title')</script>\n\n"
-    'Ein Absatz mit einem Bild <img src=x onerror="window.__pwned = 2; alert(2)"> und einem '
-    '<a href="javascript:window.__pwned = 3">Link</a> im Text. '
-    "Noch ein Satz mit <svg onload=alert(4)></svg> und <iframe src=javascript:alert(5)></iframe> darin.\n"
-)
 EXPORTS = {
     "html": ("text/html", ".html"),
     "md": ("text/markdown", ".md"),
@@ -336,7 +330,7 @@ def half_done(translator: Translator, seed_text: str) -> tuple[Document, int]:
     def keep(document: Document, done: int, total: int) -> None:
         snapshots.setdefault(done, document.to_dict())
 
-    translator.translate_document(seed_text, batch_sentences=5, partial=keep)
+    translator.translate_document(seed_text, progress_slice=5, partial=keep)
     return Document.from_dict(json.loads(json.dumps(snapshots[10]))), 10
 
 

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from translator.cache import SentenceCache, cache_key
 from translator.config import Settings
 from translator.errors import ModelError, UnsupportedPairError
 from translator.models import InstalledModel, find_model, list_models, load_argos_package
+from translator.storage.cache import SentenceCache, cache_key
 
 MAX_INPUT_TOKENS = 400
 

@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from translator.document import Document
 from translator.errors import TranslatorError
 from translator.pipeline import Translator
-from translator.store import DocumentStore
+from translator.storage.documents import DocumentStore
 
 log = logging.getLogger(__name__)
 PROGRESS_SLICE = 16  # sentences per engine call in a job: progress granularity vs. batching

@@ -17,15 +17,15 @@ from contextlib import AbstractContextManager
 from functools import cached_property
 from itertools import accumulate
 
-from translator.batching import BatchingEngine
-from translator.cache import SentenceCache
 from translator.config import Settings
 from translator.detect import UNDETERMINED, LanguageDetector
 from translator.document import Block, Document
 from translator.engine import ArgosEngine, CachedEngine, Engine
 from translator.errors import InputError
 from translator.flags import quality_flags
+from translator.merging import MergingEngine
 from translator.segment import parse_blocks, split_sentences
+from translator.storage.cache import SentenceCache
 
 Progress = Callable[[int, int], None]
 Partial = Callable[[Document, int, int], None]
@@ -44,17 +44,17 @@ class Translator:
         return SentenceCache(self.settings.cache_path) if self.settings.cache else None
 
     @cached_property
-    def batcher(self) -> BatchingEngine:
-        return BatchingEngine(self._engine or ArgosEngine(self.settings))
+    def merger(self) -> MergingEngine:
+        return MergingEngine(self._engine or ArgosEngine(self.settings))
 
     @cached_property
     def engine(self) -> Engine:
         """Cache first (hits cost nothing), then merging of concurrent requests, then the model."""
-        return CachedEngine(self.batcher, self.cache) if self.cache is not None else self.batcher
+        return CachedEngine(self.merger, self.cache) if self.cache is not None else self.merger
 
     def preparing(self) -> AbstractContextManager[None]:
         """Wrap the work before this thread's engine call, so concurrent requests can share that call."""
-        return self.batcher.preparing()
+        return self.merger.preparing()
 
     def translate_document(
         self,
@@ -62,12 +62,12 @@ class Translator:
         source: str = "auto",
         target: str = "en",
         progress: Progress | None = None,
-        batch_sentences: int = 0,
+        progress_slice: int = 0,
         partial: Partial | None = None,
     ) -> Document:
         """Segment, detect, translate and flag an article.
 
-        ``progress(done, total)`` is called as sentences finish; ``batch_sentences``
+        ``progress(done, total)`` is called as sentences finish; ``progress_slice``
         > 0 translates in slices of that many sentences so progress can be reported
         (0 means one batch for the whole article, the fastest). ``partial(document,
         done, total)`` lets a reader show the article while it fills in: it gets the
@@ -84,7 +84,7 @@ class Translator:
         if cached is not None:
             return self._from_cache(cached, started, progress)
         with self.preparing():
-            document = self._translate_fresh(text, source, target, progress, batch_sentences, partial, started)
+            document = self._translate_fresh(text, source, target, progress, progress_slice, partial, started)
         if self.cache is not None and key:
             self.cache.put_document(key, json.dumps(document.to_dict(), ensure_ascii=False))
         return document
@@ -114,7 +114,7 @@ class Translator:
         source: str,
         target: str,
         progress: Progress | None,
-        batch_sentences: int,
+        progress_slice: int,
         partial: Partial | None,
         started: float,
     ) -> Document:
@@ -137,7 +137,7 @@ class Translator:
         else:
             model = self.engine.model_for(source_language, target)
             document.provenance = {**model.describe(), **self.engine.describe()}
-            self._translate_blocks(document, progress, batch_sentences, partial)
+            self._translate_blocks(document, progress, progress_slice, partial)
         finished = time.perf_counter()
         document.timings = {
             "segment_and_detect_ms": _ms(parsed - started),
@@ -148,12 +148,12 @@ class Translator:
         return document
 
     def _translate_blocks(
-        self, document: Document, progress: Progress | None, batch_sentences: int, partial: Partial | None
+        self, document: Document, progress: Progress | None, progress_slice: int, partial: Partial | None
     ) -> None:
         blocks, source, target = document.blocks, document.source_language, document.target_language
         sentences = [s for block in blocks for s in block.sentences]
         total = len(sentences)
-        step = batch_sentences if batch_sentences > 0 else max(total, 1)
+        step = progress_slice if progress_slice > 0 else max(total, 1)
         block_ends = list(accumulate(len(block.sentences) for block in blocks))
         joined = 0  # blocks[:joined] already have their translation
         if partial is not None:

@@ -20,8 +20,8 @@ from flask_limiter import Limiter
 from limits import parse_many
 
 from translator import ConfigError, Settings
-from translator.keys import ApiKey, KeyStore, key_store_path
-from web.api_spec import error_response
+from translator.storage.keys import ApiKey, KeyStore, key_store_path
+from web.api.spec import error_response
 
 EXTENSION = "api_access"
 SHARED_SCOPE = "api"

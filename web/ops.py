@@ -9,8 +9,8 @@ from flask.typing import ResponseReturnValue
 from spectree import Response
 
 from web import metrics
-from web.api_models import Health, NotReady, Ready
-from web.api_spec import create_spec
+from web.api.models import Health, NotReady, Ready
+from web.api.spec import create_spec
 from web.services import services
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def ready() -> ResponseReturnValue:
     The sentence goes to the engine under the cache: a cached answer would say
     nothing about whether the model still loads.
     """
-    engine = services().translator.batcher  # under the cache
+    engine = services().translator.merger  # under the cache
     try:
         pairs = engine.pairs()
         if not pairs:

@@ -8,7 +8,7 @@ from flask import current_app
 
 from translator import Settings, Translator
 from translator.jobs import JobRunner
-from translator.store import DocumentStore
+from translator.storage.documents import DocumentStore
 
 
 @dataclass

@@ -14,17 +14,17 @@ from typing import Any
 
 import click
 
-from translator.batch import batch
-from translator.cli_common import fail, settings_from
+from translator.cli.batch import batch
+from translator.cli.common import fail, settings_from
+from translator.cli.keys import keys
 from translator.config import Settings, env_name, parse_setting, settings_markdown, settings_table
 from translator.document import Document
 from translator.errors import InputError, TranslatorError
-from translator.keys import keys
 from translator.models import install_from_file, install_from_index, list_models
 from translator.pipeline import Translator
 from translator.textio import read_article
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def setting_options(command: Callable[..., Any]) -> Callable[..., Any]:

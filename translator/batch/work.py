@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from translator.batch_inputs import Item
-from translator.batch_manifest import Fingerprint, Manifest
+from translator.batch.inputs import Item
+from translator.batch.manifest import Fingerprint, Manifest
 from translator.errors import ModelError
 from translator.exports import render
 from translator.formats import load_article

@@ -21,12 +21,12 @@ from types import FrameType
 
 import click
 
-from translator.batch_inputs import Item, discover
-from translator.batch_manifest import MANIFEST_NAME, Manifest, locked, remove_stale_temps
-from translator.batch_plan import describe_plan, plan
-from translator.batch_progress import progress_for
-from translator.batch_work import Options, Outcome, translate_item, unchanged
-from translator.cli_common import fail, settings_from
+from translator.batch.inputs import Item, discover
+from translator.batch.manifest import MANIFEST_NAME, Manifest, locked, remove_stale_temps
+from translator.batch.plan import describe_plan, plan
+from translator.batch.progress import progress_for
+from translator.batch.work import Options, Outcome, translate_item, unchanged
+from translator.cli.common import fail, settings_from
 from translator.config import Settings
 from translator.engine import ArgosEngine, Engine
 from translator.errors import InputError, ModelError, TranslatorError

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from translator.sqlite import connect
+from translator.storage.sqlite import connect
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (

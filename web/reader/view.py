@@ -17,7 +17,7 @@ from typing import Any
 from translator.document import Block, Detection, Document
 from translator.flags import FLAG_HELP
 from translator.languages import language_name
-from translator.store import StoredDocument
+from translator.storage.documents import StoredDocument
 
 KIND_LABELS = {"title": "Title", "subtitle": "Kicker", "byline": "Byline", "heading": "Heading",
                "paragraph": "Paragraph", "footer": "Footer"}  # fmt: skip

@@ -22,7 +22,7 @@ from spectree.plugins.base import Context
 from spectree.plugins.flask_plugin import FlaskPlugin
 from spectree.utils import get_model_key, get_multidict_items
 
-from web.api_models import ErrorResponse
+from web.api.models import ErrorResponse
 
 EXTENSION = "api_spec"
 SECURITY_SCHEMES = {

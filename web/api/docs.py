@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, render_template_string
 from flask.typing import ResponseReturnValue
 
-from web.api_spec import create_spec, openapi_document
+from web.api.spec import create_spec, openapi_document
 from web.services import services
 
 PAGE = """<!doctype html>

@@ -17,8 +17,8 @@ from translator import InputError, TranslatorError
 from translator.errors import UnsupportedPairError
 from translator.languages import installed_languages, language_name
 from translator.texts import detect_languages, translate_texts
-from web.api_common import check_languages, detect_source, fail, validated
-from web.api_models import (
+from web.api.common import check_languages, detect_source, fail, validated
+from web.api.models import (
     DetectedLanguage,
     DetectRequest,
     ErrorResponse,

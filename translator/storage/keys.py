@@ -1,4 +1,4 @@
-"""API keys: a small SQLite store in the data directory and the ``keys`` command that manages it.
+"""API keys: a small SQLite store in the data directory (the ``keys`` command manages it).
 
 Only a SHA-256 hash of each key is stored (keys are long random tokens, so a
 plain hash cannot be guessed back); the key itself is printed once, when it is
@@ -16,12 +16,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
-
-from translator.cli_common import fail, settings_from
 from translator.config import Settings
-from translator.errors import InputError, TranslatorError
-from translator.sqlite import connect
+from translator.errors import InputError
+from translator.storage.sqlite import connect
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -110,56 +107,3 @@ class KeyStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-
-@click.group()
-def keys() -> None:
-    """Manage API keys (stored hashed in <data dir>/keys.sqlite3)."""
-
-
-@keys.command("add")
-@click.argument("name")
-@click.option("--limit", "rate_limit", help="Rate limit for this key, e.g. '600 per minute'.")
-@click.pass_context
-def keys_add(ctx: click.Context, name: str, rate_limit: str | None) -> None:
-    """Create a key called NAME and print it (the only time it is shown)."""
-    store = KeyStore(key_store_path(settings_from(ctx)))
-    try:
-        key = store.add(name, rate_limit)
-    except TranslatorError as error:
-        fail(error)
-    finally:
-        store.close()
-    click.echo(key)
-    click.echo(f"Created key {name!r}. Keep it now: only its hash is stored.", err=True)
-
-
-@keys.command("list")
-@click.pass_context
-def keys_list(ctx: click.Context) -> None:
-    """List key names, creation dates and rate limits (never the keys)."""
-    store = KeyStore(key_store_path(settings_from(ctx)))
-    try:
-        found = store.all()
-    finally:
-        store.close()
-    for key in found:
-        created = time.strftime("%Y-%m-%d %H:%M", time.localtime(key.created))
-        click.echo(f"{key.name}\t{created}\t{key.rate_limit or 'default limit'}")
-    if not found:
-        click.echo("No API keys. Create one with: python -m translator keys add NAME", err=True)
-
-
-@keys.command("remove")
-@click.argument("name")
-@click.pass_context
-def keys_remove(ctx: click.Context, name: str) -> None:
-    """Delete the key called NAME; requests with it are refused from then on."""
-    store = KeyStore(key_store_path(settings_from(ctx)))
-    try:
-        removed = store.remove(name)
-    finally:
-        store.close()
-    if not removed:
-        fail(InputError(f"No key named {name!r}."))
-    click.echo(f"Removed key {name!r}.")

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from translator.languages import language_name
 from translator.texts import detect_languages
-from web.api_spec import error_response
+from web.api.spec import error_response
 from web.services import services
 
 log = logging.getLogger(__name__)

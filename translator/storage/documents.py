@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from translator.document import Document
-from translator.sqlite import connect
+from translator.storage.sqlite import connect
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

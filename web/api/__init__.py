@@ -3,7 +3,7 @@
 Everything is created per app (blueprints, SpecTree, limiter, key store), so
 tests can build several apps in one process. Errors on these blueprints are
 JSON ``{"error": ...}``; 404/405 for paths no route matches are answered by the
-app-level handlers (``web.reader_errors``), which also use JSON on API paths.
+app-level handlers (``web.reader.errors``), which also use JSON on API paths.
 """
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ from __future__ import annotations
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException, default_exceptions
 
-from web import api_docs, api_documents, api_libre, limits
-from web.api_common import http_error, unexpected_error
-from web.api_spec import create_spec
+from web import limits
+from web.api import docs as api_docs
+from web.api import documents as api_documents
+from web.api import libre as api_libre
+from web.api.common import http_error, unexpected_error
+from web.api.spec import create_spec
 from web.services import Services
 
 CORS_HEADERS = {

@@ -18,10 +18,10 @@ from spectree import Response, SpecTree
 from translator import InputError, TranslatorError
 from translator.errors import UnsupportedPairError
 from translator.formats import to_article_text
-from translator.store import StoredDocument
-from web.api_common import check_languages, fail, validated
-from web.api_models import Document as DocumentModel
-from web.api_models import DocumentList, DocumentListQuery, DocumentRequest, DocumentStatus, ErrorResponse
+from translator.storage.documents import StoredDocument
+from web.api.common import check_languages, fail, validated
+from web.api.models import Document as DocumentModel
+from web.api.models import DocumentList, DocumentListQuery, DocumentRequest, DocumentStatus, ErrorResponse
 from web.metrics import count_characters
 from web.services import services
 

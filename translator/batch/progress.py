@@ -9,7 +9,7 @@ from typing import IO, Protocol
 
 from tqdm import tqdm
 
-from translator.batch_work import Outcome
+from translator.batch.work import Outcome
 
 
 class Progress(Protocol):

@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translator.batch_inputs import Item
-from translator.batch_manifest import Manifest
-from translator.batch_work import Options, read_input, unchanged
-from translator.cache import SentenceCache
+from translator.batch.inputs import Item
+from translator.batch.manifest import Manifest
+from translator.batch.work import Options, read_input, unchanged
 from translator.config import Settings
 from translator.engine import ArgosEngine, CachedEngine, Engine, Translation
 from translator.formats import load_article
 from translator.models import InstalledModel
 from translator.pipeline import Translator
+from translator.storage.cache import SentenceCache
 
 # An assumed speed, not a measurement: roughly what an Argos base-size model (Transformer, int8,
 # beam 2) manages on a 2-4 core laptop CPU. The dry run says so next to the estimate.

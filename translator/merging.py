@@ -1,4 +1,4 @@
-"""Cross-request batching: sentences of concurrent requests share one CTranslate2 call.
+"""Request merging: sentences of concurrent requests share one CTranslate2 call.
 
 A model translates 200 sentences in one call about 1.3 times as fast per
 sentence as 25 (bench/RESULTS.md), so under load it pays to merge. Callers put their
@@ -39,7 +39,7 @@ class _Request:
     future: Future[list[Translation]] = field(default_factory=Future)
 
 
-class BatchingEngine:
+class MergingEngine:
     """Wraps an engine; concurrent ``translate_batch`` calls for the same pair become one call."""
 
     def __init__(self, engine: Engine) -> None:
@@ -102,7 +102,7 @@ class BatchingEngine:
     def _start(self) -> None:
         with self._lock:
             if not self._started:
-                threading.Thread(target=self._dispatch_forever, name="translate-batcher", daemon=True).start()
+                threading.Thread(target=self._dispatch_forever, name="translate-merger", daemon=True).start()
                 self._started = True
 
     def _dispatch_forever(self) -> None:

@@ -26,10 +26,10 @@ from translator.errors import InputError
 from translator.exports import EXPORT_FORMATS, render
 from translator.formats import FORMATS, format_for, load_article, to_article_text
 from translator.languages import language_name
-from translator.store import StoredDocument
-from web import reader_errors
-from web.reader_errors import human_size, secure
-from web.reader_view import (
+from translator.storage.documents import StoredDocument
+from web.reader import errors as reader_errors
+from web.reader.errors import human_size, secure
+from web.reader.view import (
     ACTIVE,
     format_time,
     iso_time,

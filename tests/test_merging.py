@@ -1,50 +1,21 @@
-"""Cross-request batching (pure logic, with a fake engine): merged calls, results routed back, errors isolated."""
+"""Request merging (pure logic, with a fake engine): merged calls, results routed back, errors isolated."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import run_concurrently
-from translator.batching import BatchingEngine
-from translator.engine import Translation
+from tests.fakes import RecordingFakeEngineForUnitTests, SlowFakeEngineForUnitTests
+from tests.helpers import run_concurrently
 from translator.errors import ModelError
-from translator.models import InstalledModel
-
-
-class SlowFakeEngineForUnitTests:
-    """Records each call's sentences; slow enough that concurrent callers pile up behind a running call."""
-
-    def __init__(self) -> None:
-        self.calls: list[list[str]] = []
-        self.model = InstalledModel(Path("/fake"), "fake", "1", "de", "en")
-        self.gate = threading.Event()
-
-    def model_for(self, source: str, target: str) -> InstalledModel:
-        return self.model
-
-    def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
-        self.calls.append(list(sentences))
-        if target == "xx":
-            raise ModelError("no such pair")
-        self.gate.wait(5)
-        return [Translation(f"{target}:{s}") for s in sentences]
-
-    def pairs(self) -> list[tuple[str, str]]:
-        return [("de", "en")]
-
-    def describe(self) -> dict[str, Any]:
-        return {"engine": "fake"}
+from translator.merging import MergingEngine
 
 
 def test_concurrent_requests_are_merged_and_answered_in_order() -> None:
     fake = SlowFakeEngineForUnitTests()
-    engine = BatchingEngine(fake)
+    engine = MergingEngine(fake)
     results: dict[int, list[str]] = {}
 
     def work(n: int) -> None:
@@ -68,25 +39,17 @@ def test_concurrent_requests_are_merged_and_answered_in_order() -> None:
 def test_an_error_reaches_only_its_own_callers() -> None:
     fake = SlowFakeEngineForUnitTests()
     fake.gate.set()
-    engine = BatchingEngine(fake)
+    engine = MergingEngine(fake)
     with pytest.raises(ModelError, match="no such pair"):
         engine.translate_batch(["a"], "de", "xx")
     assert [t.text for t in engine.translate_batch(["b"], "de", "en")] == ["en:b"]
     assert engine.translate_batch([], "de", "en") == []
 
 
-class RecordingFakeEngineForUnitTests(SlowFakeEngineForUnitTests):
-    """Answers at once; records which sentences shared a call."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gate.set()
-
-
 def test_a_call_waits_for_requests_still_being_prepared() -> None:
     """Clients arriving together share the first call instead of one going alone and the rest queuing."""
     fake = RecordingFakeEngineForUnitTests()
-    engine = BatchingEngine(fake)
+    engine = MergingEngine(fake)
     announced = threading.Barrier(3)
     results: dict[int, list[str]] = {}
 
@@ -105,7 +68,7 @@ def test_a_call_waits_for_requests_still_being_prepared() -> None:
 def test_a_request_that_never_submits_does_not_hold_the_call() -> None:
     """Preparing without translating (all cache hits, an error) ends the announcement when the block exits."""
     fake = RecordingFakeEngineForUnitTests()
-    engine = BatchingEngine(fake)
+    engine = MergingEngine(fake)
     with engine.preparing():
         pass  # e.g. every sentence came from the cache
     assert engine._preparing == 0
@@ -117,11 +80,11 @@ def test_a_request_that_never_submits_does_not_hold_the_call() -> None:
 
 def test_gathering_is_bounded_when_a_preparation_hangs(monkeypatch: pytest.MonkeyPatch) -> None:
     """A request stuck in preparation delays a call by at most GATHER_LIMIT_SECONDS, never forever."""
-    from translator import batching
+    from translator import merging
 
-    monkeypatch.setattr(batching, "GATHER_LIMIT_SECONDS", 0.2)
+    monkeypatch.setattr(merging, "GATHER_LIMIT_SECONDS", 0.2)
     fake = RecordingFakeEngineForUnitTests()
-    engine = BatchingEngine(fake)
+    engine = MergingEngine(fake)
     release = threading.Event()
 
     def stuck() -> None:
@@ -140,7 +103,7 @@ def test_gathering_is_bounded_when_a_preparation_hangs(monkeypatch: pytest.Monke
 
 def test_nested_announcements_count_once() -> None:
     fake = RecordingFakeEngineForUnitTests()
-    engine = BatchingEngine(fake)
+    engine = MergingEngine(fake)
     with engine.preparing():
         with engine.preparing():
             assert engine._preparing == 1

@@ -1,0 +1,38 @@
+"""Paths and small helpers shared by test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+TEST_MODEL = ROOT / ".cache" / "test-model" / "translate-de_en-test.argosmodel"
+SEED = FIXTURES / "alibaba_de.txt"
+
+# An article whose every line tries to run script in a page that shows it.
+HOSTILE = (
+    "Böse Überschrift <script>window.__pwned = 1; alert('title')</script>\n\n"
+    'Ein Absatz mit einem Bild <img src=x onerror="window.__pwned = 2; alert(2)"> und einem '
+    '<a href="javascript:window.__pwned = 3">Link</a> im Text. '
+    "Noch ein Satz mit <svg onload=alert(4)></svg> und <iframe src=javascript:alert(5)></iframe> darin.\n"
+)
+
+
+def run_concurrently(work: Callable[[int], None], count: int) -> list[BaseException]:
+    """Run work(0..count-1) in threads at once; return what they raised (tests assert it is empty)."""
+    errors: list[BaseException] = []
+
+    def guarded(number: int) -> None:
+        try:
+            work(number)
+        except BaseException as error:  # collected for the caller's assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=guarded, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
