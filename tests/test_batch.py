@@ -68,7 +68,7 @@ def done_entries(out: Path) -> dict[str, Any]:
     return {key: entry for key, entry in manifest_files(out).items() if entry["status"] == "done"}
 
 
-def wait_for_done(out: Path, process: subprocess.Popen[str], count: int, timeout: float = 60) -> None:
+def wait_for_done(out: Path, process: subprocess.Popen[str], count: int, timeout: float = 120) -> None:
     """Poll the manifest (replaced atomically; journal lines are whole or skipped) until count files are finished."""
     deadline = time.monotonic() + timeout
     while len(done_entries(out)) < count:
