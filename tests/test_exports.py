@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from translator import Translator
-from translator.document import Document
+from translator.document import RUN_FIELDS, Document
 from translator.errors import InputError
 from translator.exports import EXPORT_FORMATS, render
 
@@ -29,8 +29,16 @@ def test_tsv_has_one_row_per_sentence(document: Document) -> None:
     assert rows[1][1] == "title" and rows[1][2] == "Alibaba ist auf großem Expansionskurs"
 
 
-def test_json_is_the_core_document(document: Document) -> None:
-    assert json.loads(render(document, "json").content) == json.loads(json.dumps(document.to_dict()))
+def test_json_is_the_core_document_without_run_fields(document: Document) -> None:
+    data = json.loads(render(document, "json").content)
+    assert data == json.loads(json.dumps(document.stable_dict()))
+    full = document.to_dict()
+    assert set(full) - set(data) == set(RUN_FIELDS.document) and data["blocks"][0]["sentences"]
+    assert set(full["provenance"]) - set(data["provenance"]) == {"cache"}  # a cold run: no served_from
+    assert {"model", "version", "beam_size"} <= set(data["provenance"])
+    for block in data["blocks"]:
+        for sentence in block["sentences"]:
+            assert not RUN_FIELDS.sentence & set(sentence) and {"source", "translation", "flags"} <= set(sentence)
 
 
 def test_xliff_is_valid_and_aligned(document: Document) -> None:
@@ -62,3 +70,12 @@ def test_unknown_format(document: Document) -> None:
     with pytest.raises(InputError, match="Unknown export format"):
         render(document, "pdf")
     assert EXPORT_FORMATS == ("html", "md", "tsv", "json", "xliff")
+
+
+def test_cold_and_warm_translations_give_the_same_stable_json(translator: Translator, seed_text: str) -> None:
+    """The document cache changes how a run went, never the file: cold and warm exports are byte-identical."""
+    cold = translator.translate_document(seed_text)
+    warm = translator.translate_document(seed_text)
+    assert warm.provenance.get("served_from") == "document cache" and all(s.cached for s in warm.sentences)
+    for fmt in EXPORT_FORMATS:
+        assert render(cold, fmt).content == render(warm, fmt).content, fmt

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from itertools import accumulate
 from pathlib import Path
 
@@ -135,3 +136,15 @@ def test_repeated_article_comes_whole_from_the_document_cache(translator: Transl
     assert "served_from" not in changed.provenance
     other_beam = Translator(translator.settings.with_overrides(beam_size=1)).translate_document(seed_text)
     assert "served_from" not in other_beam.provenance
+
+
+def test_document_cache_survives_moving_the_data_directory(
+    translator: Translator, seed_text: str, tmp_path: Path
+) -> None:
+    """The cache's own path describes a run, not the translation: it is not part of the document key."""
+    translator.translate_document(seed_text)
+    moved = tmp_path / "moved"
+    shutil.copytree(translator.settings.data_dir, moved)
+    again = Translator(translator.settings.with_overrides(data_dir=moved)).translate_document(seed_text)
+    assert again.provenance.get("served_from") == "document cache"
+    assert again.provenance["cache"] == str(moved / "cache.sqlite3")

@@ -1,7 +1,8 @@
 """The bilingual document: blocks of an article, their sentences and translations.
 
 Plain dataclasses so every layer (web, API, CLI, exports) reads the same shape;
-``Document.to_dict`` is the JSON contract.
+``Document.to_dict`` is the JSON contract (the API's report of one run) and
+``Document.stable_dict`` the translation alone, what byte-stable outputs are made of.
 """
 
 from __future__ import annotations
@@ -10,6 +11,28 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 BLOCK_KINDS = ("title", "subtitle", "byline", "heading", "paragraph", "footer")
+
+
+@dataclass(frozen=True)
+class RunFields:
+    """The fields that describe how one run went rather than the translation.
+
+    The only definition of it: byte-stable outputs (exports, batch files) leave
+    these out and the document cache key ignores them, so the same article,
+    model and options give the same bytes whatever the cache did.
+    """
+
+    document: frozenset[str] = frozenset({"timings"})  # how long this run took
+    provenance: frozenset[str] = frozenset({"cache", "served_from"})  # where this run found the translation
+    sentence: frozenset[str] = frozenset({"cached"})  # which sentences this run took from the cache
+
+
+RUN_FIELDS = RunFields()
+
+
+def stable_provenance(provenance: dict[str, Any]) -> dict[str, Any]:
+    """Provenance (or engine options) without what describes one run: model, version and decoding options."""
+    return {key: value for key, value in provenance.items() if key not in RUN_FIELDS.provenance}
 
 
 @dataclass
@@ -85,9 +108,21 @@ class Document:
         return sum(len(block.source.split()) for block in self.blocks)
 
     def to_dict(self) -> dict[str, Any]:
+        """Everything, run fields included (the API reports how the run went)."""
         data = asdict(self)
         data["title"] = self.title
         data["word_count"] = self.word_count
+        return data
+
+    def stable_dict(self) -> dict[str, Any]:
+        """The translation without RUN_FIELDS: equal for equal article, model and options, cold or warm."""
+        data = {key: value for key, value in self.to_dict().items() if key not in RUN_FIELDS.document}
+        data["provenance"] = stable_provenance(data["provenance"])
+        for block in data["blocks"]:
+            block["sentences"] = [
+                {key: value for key, value in sentence.items() if key not in RUN_FIELDS.sentence}
+                for sentence in block["sentences"]
+            ]
         return data
 
     @classmethod

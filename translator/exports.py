@@ -1,7 +1,9 @@
 """Bilingual exports of a Document: HTML, Markdown, TSV, JSON, XLIFF 1.2.
 
 One renderer per format, shared by the web reader's downloads and the batch
-CLI. HTML goes through Jinja2 with autoescaping; XML through ElementTree;
+CLI. Every export is byte-stable: renderers see only what describes the
+translation (``Document.stable_dict``), never how one run went (timings, cache
+hits). HTML goes through Jinja2 with autoescaping; XML through ElementTree;
 nothing from the article or the model is ever inserted unescaped.
 """
 
@@ -68,7 +70,8 @@ def render_tsv(document: Document) -> bytes:
 
 
 def render_json(document: Document) -> bytes:
-    return json.dumps(document.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+    """The stable document (no timings or cache flags), so the file depends only on article, model and options."""
+    return json.dumps(document.stable_dict(), ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def render_xliff(document: Document) -> bytes:
@@ -114,8 +117,8 @@ EXPORT_FORMATS = tuple(RENDERERS)
 
 
 def render(document: Document, fmt: str) -> Export:
-    """Render a document in one of EXPORT_FORMATS."""
+    """Render a document in one of EXPORT_FORMATS, from its stable fields only."""
     if fmt not in RENDERERS:
         raise InputError(f"Unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}.")
     renderer, mimetype, extension = RENDERERS[fmt]
-    return Export(renderer(document), mimetype, extension)
+    return Export(renderer(Document.from_dict(document.stable_dict())), mimetype, extension)

@@ -19,7 +19,7 @@ from itertools import accumulate
 
 from translator.config import Settings
 from translator.detect import UNDETERMINED, LanguageDetector
-from translator.document import Block, Document
+from translator.document import RUN_FIELDS, Block, Document, stable_provenance
 from translator.engine import ArgosEngine, CachedEngine, Engine
 from translator.errors import InputError
 from translator.flags import quality_flags
@@ -86,23 +86,28 @@ class Translator:
         with self.preparing():
             document = self._translate_fresh(text, source, target, progress, progress_slice, partial, started)
         if self.cache is not None and key:
-            self.cache.put_document(key, json.dumps(document.to_dict(), ensure_ascii=False))
+            self.cache.put_document(key, json.dumps(document.stable_dict(), ensure_ascii=False))
         return document
 
     def _document_key(self, text: str, source: str, target: str) -> str:
-        """Article + languages + every installed model and decoding option: any change misses."""
+        """Article + languages + every installed model and decoding option: any change misses.
+
+        Run fields (the cache's own path, ...) are not part of it: moving the data directory keeps the hits.
+        """
         if not isinstance(text, str):
             return ""
         models = [self.engine.model_for(s, t).key for s, t in self.engine.pairs()]
-        raw = json.dumps([text, source, target, models, self.engine.describe()], ensure_ascii=False)
+        options = stable_provenance(self.engine.describe())
+        raw = json.dumps([text, source, target, models, options], ensure_ascii=False)
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
-    @staticmethod
-    def _from_cache(cached: str, started: float, progress: Progress | None) -> Document:
+    def _from_cache(self, cached: str, started: float, progress: Progress | None) -> Document:
+        """The stored translation with this run's fields: every sentence cached, which cache served it."""
         document = Document.from_dict(json.loads(cached))
         for sentence in document.sentences:
             sentence.cached = True
-        document.provenance["served_from"] = "document cache"
+        run = {k: v for k, v in self.engine.describe().items() if k in RUN_FIELDS.provenance}
+        document.provenance = {**stable_provenance(document.provenance), **run, "served_from": "document cache"}
         document.timings = {"total_ms": _ms(time.perf_counter() - started)}
         if progress is not None:
             progress(len(document.sentences), len(document.sentences))

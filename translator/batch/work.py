@@ -1,15 +1,15 @@
 """One file of a batch: read, translate with the shared Translator, write every format atomically.
 
 Batch outputs are a pure function of the input's content, the model and the
-decoding options: the JSON export leaves out what describes one run rather than
-the translation (``timings``, per-sentence ``cached`` flags, the cache's path),
-so a resumed run produces byte-identical files to an uninterrupted one.
+decoding options: exports leave out what describes one run rather than the
+translation (``translator.document.RUN_FIELDS``: timings, cache hits, the
+cache's path), so a resumed run, or a second copy of an article served from the
+document cache, produces byte-identical files to an uninterrupted one.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +18,7 @@ from typing import Any
 
 from translator.batch.inputs import Item
 from translator.batch.manifest import Fingerprint, Manifest
+from translator.document import stable_provenance
 from translator.errors import ModelError
 from translator.exports import render
 from translator.formats import load_article
@@ -63,8 +64,8 @@ def sha256(data: bytes) -> str:
 
 
 def engine_options(translator: Translator) -> dict[str, Any]:
-    """Decoding options that change translations (the cache's path does not)."""
-    return {k: v for k, v in translator.engine.describe().items() if k != "cache"}
+    """Decoding options that change translations (not the run fields such as the cache's path)."""
+    return stable_provenance(translator.engine.describe())
 
 
 def model_key(translator: Translator, source_language: str, target: str) -> str | None:
@@ -110,7 +111,7 @@ def translate_item(translator: Translator, item: Item, options: Options, previou
         for fmt in options.formats:
             export = render(document, fmt)
             name = item.output_name(document.source_language, options.target, export.extension)
-            write_atomic(options.out_dir / name, stable_content(export.content, fmt))
+            write_atomic(options.out_dir / name, export.content)
             outputs.append(name)
         _remove_replaced(options.out_dir, previous, outputs)
     except Exception as error:  # the batch goes on: any failure is this file's, reported with its reason
@@ -131,21 +132,6 @@ def translate_item(translator: Translator, item: Item, options: Options, previou
         "finished": _now(),
     }
     return Outcome(item, True, entry, len(document.sentences), seconds, notes=list(document.notes))
-
-
-def stable_content(content: bytes, fmt: str) -> bytes:
-    """The export without per-run fields, so the same input, model and options give the same bytes."""
-    if fmt != "json":
-        return content
-    data = json.loads(content)
-    data.pop("timings", None)
-    provenance = data.get("provenance")
-    if isinstance(provenance, dict):
-        provenance.pop("cache", None)
-    for block in data.get("blocks", []):
-        for sentence in block.get("sentences", []):
-            sentence.pop("cached", None)
-    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def _remove_replaced(out_dir: Path, previous: dict[str, Any] | None, outputs: list[str]) -> None:
