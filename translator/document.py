@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-BLOCK_KINDS = ("title", "subtitle", "byline", "heading", "paragraph", "footer")
-
 
 @dataclass
 class Detection:
