@@ -31,12 +31,14 @@ from translator.config import Settings
 from translator.engine import ArgosEngine, Engine
 from translator.errors import InputError, ModelError, TranslatorError
 from translator.exports import EXPORT_FORMATS
+from translator.formats import ARTICLE_SUFFIXES
 from translator.pipeline import LANGUAGE_CODE, Translator
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 DEFAULT_FORMATS = "html,json"
 
+SUFFIXES = ", ".join(ARTICLE_SUFFIXES)
 EPILOG = f"""\b
 Outputs: one file per format under OUT, at the input's path relative to the
 directory given (for files and globs: its file name), with the language pair
@@ -45,8 +47,8 @@ directory given (for files and globs: its file name), with the language pair
   formats html, md, tsv, json; xliff is written as .xlf
 Inputs differing only in suffix keep it (bericht.txt.de-en.html, bericht.md.de-en.html);
 two inputs with the same relative name (files from different folders) get -2,
--3... (bericht-2.de-en.html). Folders are read recursively for .txt, .md,
-.markdown, .html and .htm files, leaving out hidden entries and OUT itself.
+-3... (bericht-2.de-en.html). Folders are read recursively for {SUFFIXES}
+files, leaving out hidden entries and OUT itself.
 JSON outputs leave out per-run fields (timings, cached flags, cache path), so
 the same input, model and options always give the same bytes.
 
@@ -117,7 +119,7 @@ def batch(
     try:
         items, warnings = discover(inputs, out_dir)
         if not items:
-            raise InputError("No article files (.txt, .md, .html) matched " + " ".join(inputs))
+            raise InputError(f"No article files ({SUFFIXES}) matched " + " ".join(inputs))
         _check_model(ArgosEngine(settings), source, target)
     except TranslatorError as error:
         fail(error)

@@ -24,7 +24,7 @@ from werkzeug.datastructures import FileStorage
 
 from translator.errors import InputError
 from translator.exports import EXPORT_FORMATS, render
-from translator.formats import FORMATS, format_for, load_article, to_article_text
+from translator.formats import ARTICLE_SUFFIXES, FORMATS, format_for, load_article, to_article_text
 from translator.languages import language_name
 from translator.storage.documents import StoredDocument
 from web.reader import errors as reader_errors
@@ -78,6 +78,7 @@ def _home(error: str = "", status: int = 200, form: dict[str, str] | None = None
     html = render_template(
         "home.html",
         error=error,
+        accept=",".join(ARTICLE_SUFFIXES),
         form=values,
         pairs=pairs,
         sources=sources,
