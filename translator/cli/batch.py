@@ -28,10 +28,11 @@ from translator.batch.progress import progress_for
 from translator.batch.work import Options, Outcome, translate_item, unchanged
 from translator.cli.common import fail, settings_from
 from translator.config import Settings
-from translator.engine import ArgosEngine, Engine
-from translator.errors import InputError, ModelError, TranslatorError
+from translator.engine import ArgosEngine
+from translator.errors import InputError, TranslatorError
 from translator.exports import EXPORT_FORMATS
 from translator.formats import ARTICLE_SUFFIXES
+from translator.languages import check_pair
 from translator.pipeline import LANGUAGE_CODE, Translator
 
 EXIT_FAILED = 1
@@ -120,7 +121,7 @@ def batch(
         items, warnings = discover(inputs, out_dir)
         if not items:
             raise InputError(f"No article files ({SUFFIXES}) matched " + " ".join(inputs))
-        _check_model(ArgosEngine(settings), source, target)
+        check_pair(ArgosEngine(settings).pairs(), source, target)  # exit 3 before anything starts
     except TranslatorError as error:
         fail(error)
     for warning in warnings:
@@ -149,20 +150,6 @@ def _settings(ctx: click.Context, jobs: int) -> Settings:
         intra = settings.intra_threads or max((os.cpu_count() or 1) // jobs, 1)
         settings = settings.with_overrides(inter_threads=jobs, intra_threads=intra)
     return settings
-
-
-def _check_model(engine: Engine, source: str, target: str) -> None:
-    """Refuse to start (exit 3) when no installed model can translate into the target."""
-    if source == "auto":
-        pairs = engine.pairs()
-        if not any(to == target for _, to in pairs):
-            installed = ", ".join(f"{s}→{t}" for s, t in pairs) or "none"
-            raise ModelError(
-                f"No model into '{target}' is installed (installed: {installed}). "
-                "Install one with: python -m translator models install FILE.argosmodel"
-            )
-    elif source != target:
-        engine.model_for(source, target)
 
 
 def _run(translator: Translator, items: list[Item], options: Options, jobs: int, stop: threading.Event) -> int:
