@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from translator import Settings, Translator
 from translator.jobs import JobRunner
-from translator.models import list_models
+from translator.models import INSTALL_HINT, list_models
 from translator.storage.documents import DocumentStore
 from web import api, logs, ops, reader
 from web.services import Services
@@ -56,9 +56,9 @@ def _warn_without_model(translator: Translator) -> None:
         logging.getLogger(__name__).error("Unusable model package: %s", problem)
     if not translator.engine.pairs():
         logging.getLogger(__name__).warning(
-            "No translation model installed in %s: /ready answers 503 until one is. Install one with: "
-            "python -m translator models install FILE.argosmodel",
+            "No translation model installed in %s: /ready answers 503 until one is. %s",
             translator.settings.resolved_model_dir,
+            INSTALL_HINT,
         )
 
 

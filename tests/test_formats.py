@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from translator.batch.inputs import discover
 from translator.errors import InputError
-from translator.formats import format_for, html_to_markdown, load_article
+from translator.formats import SUFFIX_FORMATS, format_for, html_to_markdown, load_article
 from translator.segment import parse_article
 
 ARTICLE = """<html><head><title>Seite</title><script>alert(1)</script><style>p{}</style></head>
@@ -41,6 +44,17 @@ def test_formats_by_suffix() -> None:
     assert [format_for(n) for n in ("a.txt", "b.MD", "c.html", "d.htm")] == ["text", "markdown", "html", "html"]
     with pytest.raises(InputError, match="unsupported file type"):
         format_for("e.pdf")
+
+
+def test_a_folder_walk_takes_every_suffix_a_named_file_may_have(tmp_path: Path) -> None:
+    """One list of suffixes: the batch folder walk once skipped .text files that format_for accepts."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for index, suffix in enumerate(SUFFIX_FORMATS):
+        (folder / f"article{index}{suffix.upper() if index % 2 else suffix}").write_text("Ein Satz.")
+    (folder / "notes.pdf").write_text("not an article")
+    items, _ = discover([str(folder)], tmp_path / "out")
+    assert sorted(Path(item.key).suffix.lower() for item in items) == sorted(SUFFIX_FORMATS)
 
 
 def test_load_article_errors() -> None:

@@ -70,7 +70,7 @@ def test_english_article_is_not_translated(translator: Translator) -> None:
 
 
 def test_missing_pair_is_a_model_error(translator: Translator) -> None:
-    with pytest.raises(ModelError, match="No de→fr model"):
+    with pytest.raises(ModelError, match="No installed model translates into French"):
         translator.translate_document("Das ist ein deutscher Satz über das Wetter.", target="fr")
 
 

@@ -369,7 +369,7 @@ def test_failed_job_shows_the_error_and_a_retry(client: Any, app: Any) -> None:
     services(app).jobs.wait(doc_id, timeout=60)
     page = soup(client.get(f"/documents/{doc_id}"))
     alert = page.select_one('.alert[role="alert"]')
-    assert alert is not None and "failed" in alert.get_text() and "No de→fr model" in alert.get_text()
+    assert alert is not None and "failed" in alert.get_text() and "translates into French" in alert.get_text()
     assert page.select_one(f'form[action="/documents/{doc_id}/retranslate"]') is not None
     assert page.select_one(".columns-head") is None and not page.select(".pair")
 

@@ -509,27 +509,6 @@ def translate_pieces(
     return outputs
 
 
-def decode_samples(
-    model_dir: Path,
-    sp: spm.SentencePieceProcessor,
-    sentences: Sequence[str],
-    *,
-    beam_size: int = 1,
-    compute_type: str = "int8",
-    max_decoding_length: int = TEST.max_decoding_length,
-) -> list[str]:
-    """Translate ``sentences`` with the raw CTranslate2 model; return decoded strings (see translate_pieces)."""
-    hypotheses = translate_pieces(
-        model_dir,
-        sp,
-        sentences,
-        beam_size=beam_size,
-        compute_type=compute_type,
-        max_decoding_length=max_decoding_length,
-    )
-    return [sp.decode_pieces(hypothesis) for hypothesis in hypotheses]
-
-
 def check_model(
     model_dir: Path,
     sp: spm.SentencePieceProcessor,

@@ -34,9 +34,6 @@ class LanguageDetector:
                 self._factory = _SparseFactory(self._seed)
             return self._factory
 
-    def languages(self) -> list[str]:
-        return self._loaded().get_lang_list()
-
     def candidates(self, text: str, sample: int = DOCUMENT_SAMPLE_CHARS) -> list[Detection]:
         """All likely languages, most probable first; empty when the text has no letters to go on."""
         detector = self._loaded().create()

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-BLOCK_KINDS = ("title", "subtitle", "byline", "heading", "paragraph", "footer")
-
 
 @dataclass(frozen=True)
 class RunFields:

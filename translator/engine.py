@@ -16,7 +16,8 @@ from typing import Any, Protocol
 
 from translator.config import Settings
 from translator.errors import ModelError, UnsupportedPairError
-from translator.models import InstalledModel, find_model, list_models, load_argos_package
+from translator.languages import check_pair
+from translator.models import INSTALL_HINT, InstalledModel, find_model, list_models, load_argos_package
 from translator.storage.cache import SentenceCache, cache_key
 
 MAX_INPUT_TOKENS = 400
@@ -70,11 +71,8 @@ class ArgosEngine:
     def model_for(self, source: str, target: str) -> InstalledModel:
         model = find_model(self.settings.resolved_model_dir, source, target)
         if model is None:
-            installed = ", ".join(f"{s}→{t}" for s, t in self.pairs()) or "none"
-            raise UnsupportedPairError(
-                f"No {source}→{target} model is installed (installed: {installed}). "
-                f"Install one with: python -m translator models install FILE.argosmodel"
-            )
+            check_pair(self.pairs(), source, target)  # says why: nothing installed, or which pairs are
+            raise UnsupportedPairError(f"No {source}→{target} model is installed. {INSTALL_HINT}")
         return model
 
     def describe(self) -> dict[str, Any]:

@@ -18,13 +18,14 @@ BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre"
               "td", "th", "dt", "dd", "div", "section", "header", "footer", "aside", "summary")  # fmt: skip
 SUFFIX_FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
                   ".html": "html", ".htm": "html"}  # fmt: skip
+ARTICLE_SUFFIXES = tuple(SUFFIX_FORMATS)  # every suffix an upload, a named file or a folder walk accepts
 
 
 def format_for(name: str) -> str:
     """The input format implied by a file name; unknown suffixes are refused."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIX_FORMATS:
-        raise InputError(f"{name}: unsupported file type {suffix or '(none)'}; use .txt, .md or .html.")
+        raise InputError(f"{name}: unsupported file type {suffix or '(none)'}; use {', '.join(ARTICLE_SUFFIXES)}.")
     return SUFFIX_FORMATS[suffix]
 
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from translator.engine import Engine
+from translator.errors import ModelError, UnsupportedPairError
+from translator.models import INSTALL_HINT, NO_MODEL
+
+if TYPE_CHECKING:
+    from translator.engine import Engine
 
 # The languages Argos Translate publishes models for (ISO 639-1, plus a few 639-3 codes Argos uses).
 LANGUAGE_NAMES = {
@@ -30,6 +36,35 @@ class Language:
 def language_name(code: str) -> str:
     """A readable name for a language code ('de' → 'German'); unknown codes are shown as they are."""
     return LANGUAGE_NAMES.get(code, code or "unknown")
+
+
+def check_pair(pairs: Collection[tuple[str, str]], source: str, target: str) -> None:
+    """Refuse a request no installed model can serve, with a message naming what is installed.
+
+    A ``source`` of ``auto`` (checked again once detected) or equal to the target
+    needs only a model into the target. No model at all is a ModelError (the
+    installation's problem); a pair that is not installed is an UnsupportedPairError
+    (the request's problem). Messages keep LibreTranslate's wording first.
+    """
+    if not pairs:
+        raise ModelError(NO_MODEL)
+    installed = "Installed: " + ", ".join(f"{language_name(s)} → {language_name(t)}" for s, t in sorted(pairs))
+    if target not in {t for _, t in pairs}:
+        raise UnsupportedPairError(
+            f"{target} is not supported. No installed model translates into {language_name(target)}. "
+            f"{installed}. {INSTALL_HINT}"
+        )
+    if source in ("auto", target) or (source, target) in pairs:
+        return
+    if source not in {s for s, _ in pairs}:
+        raise UnsupportedPairError(
+            f"{source} is not supported. No installed model translates {language_name(source)} "
+            f"into {language_name(target)}. {installed}. {INSTALL_HINT}"
+        )
+    raise UnsupportedPairError(
+        f"{language_name(target)} ({target}) is not available as a target language from "
+        f"{language_name(source)} ({source}). {installed}. {INSTALL_HINT}"
+    )
 
 
 def installed_languages(engine: Engine) -> list[Language]:

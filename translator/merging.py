@@ -50,7 +50,6 @@ class MergingEngine:
         self._changed = threading.Condition()  # a request arrived or finished preparing
         self._preparing = 0
         self._ticket = threading.local()
-        self.calls = 0  # engine calls made (merged), for tests and metrics
 
     def pairs(self) -> list[tuple[str, str]]:
         return self.engine.pairs()
@@ -140,7 +139,6 @@ class MergingEngine:
     def _run(self, group: list[_Request]) -> None:
         merged = [sentence for request in group for sentence in request.sentences]
         try:
-            self.calls += 1
             results = self.engine.translate_batch(merged, group[0].source, group[0].target)
         except BaseException as error:  # every waiting caller gets the engine's error, the dispatcher lives on
             for request in group:

@@ -19,6 +19,9 @@ from typing import Any
 from translator.errors import ModelError
 
 _lock = threading.Lock()
+INSTALL_COMMAND = "python -m translator models install FILE.argosmodel"
+INSTALL_HINT = f"Install one with: {INSTALL_COMMAND}"
+NO_MODEL = f"No translation model is installed. {INSTALL_HINT}"
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def install_from_index(source: str, target: str, model_dir: Path) -> InstalledMo
         except Exception as error:  # argostranslate raises bare Exceptions on network failures
             raise ModelError(
                 f"Could not download a {source}→{target} model ({error}). "
-                "Offline? Copy an .argosmodel file here and run: python -m translator models install FILE"
+                f"Offline? Copy an .argosmodel file here and run: {INSTALL_COMMAND}"
             ) from None
     if not installed:
         raise ModelError(f"The Argos index has no {source}→{target} model.")

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from translator.errors import InputError
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
-
 
 def decode_article(data: bytes, name: str = "the file") -> str:
     """Bytes to text: UTF-8 only, with a clear error for binary or other encodings."""

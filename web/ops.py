@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, jsonify
 from flask.typing import ResponseReturnValue
 from spectree import Response
 
+from translator.models import NO_MODEL
 from web import metrics
 from web.api.models import Health, NotReady, Ready
 from web.api.spec import create_spec
@@ -46,7 +47,7 @@ def ready() -> ResponseReturnValue:
     try:
         pairs = engine.pairs()
         if not pairs:
-            return _unavailable("No model installed: python -m translator models install FILE.argosmodel")
+            return _unavailable(NO_MODEL)
         source, target = pairs[0]
         engine.translate_batch(["Test."], source, target)
     except Exception as error:  # a broken model may fail in CTranslate2 itself, not only with ModelError

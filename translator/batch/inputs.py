@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from translator.errors import InputError
-from translator.textio import ARTICLE_SUFFIXES
+from translator.formats import ARTICLE_SUFFIXES
 
 GLOB_CHARACTERS = frozenset("*?[")
 

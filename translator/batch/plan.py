@@ -74,9 +74,6 @@ class MemoryOverlayCache(SentenceCache):
     def __len__(self) -> int:
         return len(self.real) if self.real is not None else 0
 
-    def clear(self) -> None:
-        self._memory.clear()
-
     def close(self) -> None:
         if self.real is not None:
             self.real.close()

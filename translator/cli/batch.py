@@ -28,15 +28,18 @@ from translator.batch.progress import progress_for
 from translator.batch.work import Options, Outcome, translate_item, unchanged
 from translator.cli.common import fail, settings_from
 from translator.config import Settings
-from translator.engine import ArgosEngine, Engine
-from translator.errors import InputError, ModelError, TranslatorError
+from translator.engine import ArgosEngine
+from translator.errors import InputError, TranslatorError
 from translator.exports import EXPORT_FORMATS
+from translator.formats import ARTICLE_SUFFIXES
+from translator.languages import check_pair
 from translator.pipeline import LANGUAGE_CODE, Translator
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
 DEFAULT_FORMATS = "html,json"
 
+SUFFIXES = ", ".join(ARTICLE_SUFFIXES)
 EPILOG = f"""\b
 Outputs: one file per format under OUT, at the input's path relative to the
 directory given (for files and globs: its file name), with the language pair
@@ -45,8 +48,8 @@ directory given (for files and globs: its file name), with the language pair
   formats html, md, tsv, json; xliff is written as .xlf
 Inputs differing only in suffix keep it (bericht.txt.de-en.html, bericht.md.de-en.html);
 two inputs with the same relative name (files from different folders) get -2,
--3... (bericht-2.de-en.html). Folders are read recursively for .txt, .md,
-.markdown, .html and .htm files, leaving out hidden entries and OUT itself.
+-3... (bericht-2.de-en.html). Folders are read recursively for {SUFFIXES}
+files, leaving out hidden entries and OUT itself.
 JSON outputs leave out per-run fields (timings, cached flags, cache path), so
 the same input, model and options always give the same bytes.
 
@@ -117,8 +120,8 @@ def batch(
     try:
         items, warnings = discover(inputs, out_dir)
         if not items:
-            raise InputError("No article files (.txt, .md, .html) matched " + " ".join(inputs))
-        _check_model(ArgosEngine(settings), source, target)
+            raise InputError(f"No article files ({SUFFIXES}) matched " + " ".join(inputs))
+        check_pair(ArgosEngine(settings).pairs(), source, target)  # exit 3 before anything starts
     except TranslatorError as error:
         fail(error)
     for warning in warnings:
@@ -147,20 +150,6 @@ def _settings(ctx: click.Context, jobs: int) -> Settings:
         intra = settings.intra_threads or max((os.cpu_count() or 1) // jobs, 1)
         settings = settings.with_overrides(inter_threads=jobs, intra_threads=intra)
     return settings
-
-
-def _check_model(engine: Engine, source: str, target: str) -> None:
-    """Refuse to start (exit 3) when no installed model can translate into the target."""
-    if source == "auto":
-        pairs = engine.pairs()
-        if not any(to == target for _, to in pairs):
-            installed = ", ".join(f"{s}→{t}" for s, t in pairs) or "none"
-            raise ModelError(
-                f"No model into '{target}' is installed (installed: {installed}). "
-                "Install one with: python -m translator models install FILE.argosmodel"
-            )
-    elif source != target:
-        engine.model_for(source, target)
 
 
 def _run(translator: Translator, items: list[Item], options: Options, jobs: int, stop: threading.Event) -> int:

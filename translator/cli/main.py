@@ -20,7 +20,7 @@ from translator.cli.keys import keys
 from translator.config import Settings, env_name, parse_setting, settings_markdown, settings_table
 from translator.document import Document
 from translator.errors import InputError, TranslatorError
-from translator.models import install_from_file, install_from_index, list_models
+from translator.models import NO_MODEL, install_from_file, install_from_index, list_models
 from translator.pipeline import Translator
 from translator.textio import read_article
 
@@ -136,9 +136,7 @@ def models_list(ctx: click.Context) -> None:
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
     if not installed:
-        click.echo(
-            "No models installed. Install one with: python -m translator models install FILE.argosmodel", err=True
-        )
+        click.echo(NO_MODEL, err=True)
 
 
 @main.command("settings")

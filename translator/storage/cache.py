@@ -96,11 +96,6 @@ class SentenceCache:
         with self._lock:
             return int(self._connection.execute("SELECT COUNT(*) FROM translations").fetchone()[0])
 
-    def clear(self) -> None:
-        with self._lock:
-            self._connection.execute("DELETE FROM translations")
-            self._connection.execute("DELETE FROM documents")
-
     def close(self) -> None:
         with self._lock:
             self._connection.close()

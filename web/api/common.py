@@ -10,7 +10,8 @@ from flask import abort, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from translator.languages import language_name
+from translator.errors import ModelError, UnsupportedPairError
+from translator.languages import check_pair
 from translator.texts import detect_languages
 from web.api.spec import error_response
 from web.services import services
@@ -35,18 +36,18 @@ def check_languages(source: str, target: str) -> tuple[str, str]:
 
     503 when no model is installed at all: the server, not the request, is at fault.
     """
-    pairs = services().translator.engine.pairs()
-    if not pairs:
-        fail(503, "No translation model is installed: python -m translator models install FILE.argosmodel")
     source, target = source.strip().lower(), target.strip().lower()
-    if target not in {t for _, t in pairs}:
-        fail(400, f"{target} is not supported")
-    if source != "auto" and source != target:
-        if source not in {s for s, _ in pairs}:
-            fail(400, f"{source} is not supported")
-        if (source, target) not in pairs:
-            fail(400, _unavailable(source, target))
+    _check_pair(services().translator.engine.pairs(), source, target)
     return source, target
+
+
+def _check_pair(pairs: Sequence[tuple[str, str]], source: str, target: str) -> None:
+    try:
+        check_pair(pairs, source, target)
+    except UnsupportedPairError as error:
+        fail(400, str(error))
+    except ModelError as error:
+        fail(503, str(error))
 
 
 def detect_source(texts: Sequence[str], target: str) -> tuple[str, float]:
@@ -64,16 +65,8 @@ def detect_source(texts: Sequence[str], target: str) -> tuple[str, float]:
         fallback = next((s for s, t in pairs if t == target), target)
         return fallback, 0.0
     language = found[0].language
-    if language != target and (language, target) not in pairs:
-        fail(400, _unavailable(language, target))
+    _check_pair(pairs, language, target)
     return language, round(found[0].confidence * 100, 1)
-
-
-def _unavailable(source: str, target: str) -> str:
-    return (
-        f"{language_name(target)} ({target}) is not available as a target language "
-        f"from {language_name(source)} ({source})"
-    )
 
 
 def http_error(error: HTTPException) -> ResponseReturnValue:

@@ -30,7 +30,6 @@ SECURITY_SCHEMES = {
     "ApiKeyQuery": {"type": "apiKey", "name": "api_key", "in": "query"},
 }
 KEYED_TAGS = frozenset({"translate", "documents"})  # operations that check API keys and rate limits
-FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 API_DESCRIPTION = """\
 Offline article translation (Argos Translate models, nothing leaves the machine).
 

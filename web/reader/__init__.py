@@ -22,10 +22,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
-from translator.errors import InputError
+from translator.detect import UNDETERMINED
+from translator.errors import InputError, ModelError, UnsupportedPairError
 from translator.exports import EXPORT_FORMATS, render
-from translator.formats import FORMATS, format_for, load_article, to_article_text
-from translator.languages import language_name
+from translator.formats import ARTICLE_SUFFIXES, FORMATS, format_for, load_article, to_article_text
+from translator.languages import check_pair, language_name
+from translator.models import INSTALL_COMMAND
 from translator.storage.documents import StoredDocument
 from web.reader import errors as reader_errors
 from web.reader.errors import human_size, secure
@@ -78,6 +80,8 @@ def _home(error: str = "", status: int = 200, form: dict[str, str] | None = None
     html = render_template(
         "home.html",
         error=error,
+        accept=",".join(ARTICLE_SUFFIXES),
+        install_command=INSTALL_COMMAND,
         form=values,
         pairs=pairs,
         sources=sources,
@@ -100,12 +104,13 @@ def create() -> ResponseReturnValue:
     """Store the article, start its job and go to the reader (which shows progress)."""
     form = {key: request.form.get(key, "") for key in ("text", "source", "target", "format")}
     upload = request.files.get("file")
+    source, target = form["source"] or "auto", form["target"]
     try:
         text, input_format, title = _article_from(form, upload)
-        source, target = _check_languages(form["source"] or "auto", form["target"])
+        check_pair(_languages()[0], source, target)
         if source == "auto":
             _check_detected(text, target)
-    except InputError as error:
+    except (InputError, ModelError) as error:  # a pair that is not installed, or no model at all
         return _home(str(error), 400, form)
     store, jobs = services().store, services().jobs
     doc_id = store.create(text, source, target, input_format, title)
@@ -136,34 +141,19 @@ def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[str
     return text, fmt, provisional_title(text, title)
 
 
-def _check_languages(source: str, target: str) -> tuple[str, str]:
-    """Only languages an installed model covers; the job reports pairs it cannot detect in advance."""
-    pairs, _, targets = _languages()
-    if not pairs:
-        raise InputError("No translation model is installed: python -m translator models install FILE.argosmodel")
-    installed = ", ".join(f"{language_name(s)} → {language_name(t)}" for s, t in pairs)
-    if target not in targets:
-        raise InputError(f"No installed model translates into {target!r}. Installed: {installed}.")
-    if source != "auto" and source != target and (source, target) not in pairs:
-        raise InputError(
-            f"No installed model translates {language_name(source)} into {language_name(target)}. "
-            f"Installed: {installed}."
-        )
-    return source, target
-
-
 def _check_detected(text: str, target: str) -> None:
     """Refuse now, not in a failed job, an article auto-detect would send to a model that is not installed."""
     detection = services().translator.detector.detect(text[:DETECT_PREVIEW_CHARS])
-    if detection.language == "und":
+    if detection.language == UNDETERMINED:
         raise InputError("Could not recognise the article's language; choose the source language yourself.")
-    pairs = _languages()[0]
-    if detection.language != target and (detection.language, target) not in pairs:
+    try:
+        check_pair(_languages()[0], detection.language, target)
+    except UnsupportedPairError:
         raise InputError(
             f"The article looks like {language_name(detection.language)} ({percent(detection.confidence)}% sure), "
             f"and no installed model translates {language_name(detection.language)} into {language_name(target)}. "
             "If the guess is wrong, choose the source language yourself."
-        )
+        ) from None
 
 
 @bp.post("/preview/detection")
@@ -175,7 +165,7 @@ def detect_preview() -> ResponseReturnValue:
     if len(text.strip()) < 20:
         return jsonify(language=None, message="Paste a few sentences to detect the language.")
     detection = services().translator.detector.detect(text)
-    if detection.language == "und":
+    if detection.language == UNDETERMINED:
         return jsonify(language=None, message="Could not recognise the language; choose it yourself.")
     name = language_name(detection.language)
     sure = percent(detection.confidence)

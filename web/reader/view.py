@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from translator.detect import UNDETERMINED
 from translator.document import Block, Detection, Document
 from translator.flags import FLAG_HELP
 from translator.languages import language_name
@@ -31,7 +32,7 @@ def percent(confidence: float) -> int:
 def detection_text(detection: Detection) -> str:
     """One line a person understands: what was detected and how sure."""
     name = language_name(detection.language)
-    if detection.language == "und":
+    if detection.language == UNDETERMINED:
         return "Language not recognised"
     if detection.inherited:
         return f"Too short to detect on its own: taken as {name}, like the article"
