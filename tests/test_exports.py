@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from translator import Translator
-from translator.document import Document
+from translator.document import Block, Detection, Document, Sentence
 from translator.errors import InputError
 from translator.exports import EXPORT_FORMATS, render
 
@@ -27,6 +27,31 @@ def test_tsv_has_one_row_per_sentence(document: Document) -> None:
     assert rows[0] == ["block", "kind", "de", "en"]
     assert len(rows) - 1 == len(document.sentences)
     assert rows[1][1] == "title" and rows[1][2] == "Alibaba ist auf großem Expansionskurs"
+
+
+def document_of(title: str, pairs: list[tuple[str, str]], flags: list[str] | None = None) -> Document:
+    """A document straight from strings (no model): a title block, then one paragraph per (source, translation)."""
+    blocks = [Block("title", title, 1, [Sentence(title, 0, len(title), title, flags=list(flags or []))], title)]
+    for line, (source, translation) in enumerate(pairs, start=2):
+        block = Block("paragraph", source, line, [Sentence(source, 0, len(source), translation)])
+        block.join_translations()
+        blocks.append(block)
+    return Document(blocks, Detection("de", 1.0), "de", "en")
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1", '"=1+1"', '=HYPERLINK("x")']
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_tsv_cells_never_start_a_formula(formula: str) -> None:
+    document = document_of("Titel", [(formula, formula), (f"Text {formula}", "ok")])
+    rows = list(csv.reader(io.StringIO(render(document, "tsv").content.decode()), delimiter="\t"))
+    assert len(rows) == 4 and all(len(row) == 4 for row in rows)
+    for cell in [rows[2][2], rows[2][3]]:
+        assert cell[0] not in "=+-@\t\r", cell
+        assert cell.startswith("'") or cell.startswith('"')
+        assert cell.lstrip("'") == " ".join(formula.split())  # the text itself is kept, after the quote
+    assert rows[3][2] == " ".join(f"Text {formula}".split())  # a formula later in a cell is harmless: unchanged
 
 
 def test_json_is_the_core_document(document: Document) -> None:

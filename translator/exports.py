@@ -7,6 +7,8 @@ nothing from the article or the model is ever inserted unescaped.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -55,16 +57,26 @@ def render_markdown(document: Document) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.replace("\t", " ").split())
+# OWASP "CSV injection": a spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """One line of text that a spreadsheet shows as text: whitespace collapsed, formulas defused with a quote."""
+    cell = " ".join(text.split())
+    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
 def render_tsv(document: Document) -> bytes:
-    rows = ["\t".join(("block", "kind", document.source_language, document.target_language))]
+    """One row per sentence; cells neutralised and quoted (RFC 4180 style) where they hold a quote."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    rows = [("block", "kind", document.source_language, document.target_language)]
     for number, block in enumerate(document.blocks, start=1):
         for sentence in block.sentences:
-            rows.append("\t".join((str(number), block.kind, _cell(sentence.source), _cell(sentence.translation))))
-    return ("\n".join(rows) + "\n").encode("utf-8")
+            rows.append((str(number), block.kind, sentence.source, sentence.translation))
+    writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 def render_json(document: Document) -> bytes:
