@@ -8,6 +8,8 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from translator import Translator
 from translator.document import Block, Detection, Document, Sentence
@@ -87,3 +89,26 @@ def test_unknown_format(document: Document) -> None:
     with pytest.raises(InputError, match="Unknown export format"):
         render(document, "pdf")
     assert EXPORT_FORMATS == ("html", "md", "tsv", "json", "xliff")
+
+
+def test_xliff_parses_with_a_noncharacter_in_the_title(translator: Translator) -> None:
+    document = translator.translate_document("Der Titel \ufffe mit \uffff Zeichen\n\nEin Absatz über den Hafen.", "de")
+    assert "\ufffe" in document.title
+    root = ET.fromstring(render(document, "xliff").content)
+    original = root.find("x:file", {"x": "urn:oasis:names:tc:xliff:document:1.2"}).get("original")  # type: ignore[union-attr]
+    assert original == "Der Titel  mit  Zeichen"
+
+
+# Every code point, and those XML 1.0 forbids (controls, noncharacters, a lone surrogate) often.
+any_text = st.text(st.one_of(st.characters(), st.sampled_from("\x00\x0b\x1b\ufffe\uffff\ud800\udfff")), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=any_text, pairs=st.lists(st.tuples(any_text, any_text), max_size=4), flags=st.lists(any_text, max_size=2))
+def test_every_xml_export_parses_for_any_text(title: str, pairs: list[tuple[str, str]], flags: list[str]) -> None:
+    """Any code point in any field (title, sentences, flags), surrogates and noncharacters included."""
+    document = document_of(title, pairs, flags)
+    root = ET.fromstring(render(document, "xliff").content)
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    assert len(root.findall(".//x:trans-unit", ns)) == len(document.sentences)
+    assert root.find("x:file", ns).get("original")  # type: ignore[union-attr]
