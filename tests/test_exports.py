@@ -8,9 +8,11 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from translator import Translator
-from translator.document import RUN_FIELDS, Document
+from translator.document import RUN_FIELDS, Block, Detection, Document, Sentence
 from translator.errors import InputError
 from translator.exports import EXPORT_FORMATS, render
 
@@ -27,6 +29,31 @@ def test_tsv_has_one_row_per_sentence(document: Document) -> None:
     assert rows[0] == ["block", "kind", "de", "en"]
     assert len(rows) - 1 == len(document.sentences)
     assert rows[1][1] == "title" and rows[1][2] == "Alibaba ist auf großem Expansionskurs"
+
+
+def document_of(title: str, pairs: list[tuple[str, str]], flags: list[str] | None = None) -> Document:
+    """A document straight from strings (no model): a title block, then one paragraph per (source, translation)."""
+    blocks = [Block("title", title, 1, [Sentence(title, 0, len(title), title, flags=list(flags or []))], title)]
+    for line, (source, translation) in enumerate(pairs, start=2):
+        block = Block("paragraph", source, line, [Sentence(source, 0, len(source), translation)])
+        block.join_translations()
+        blocks.append(block)
+    return Document(blocks, Detection("de", 1.0), "de", "en")
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1", '"=1+1"', '=HYPERLINK("x")']
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_tsv_cells_never_start_a_formula(formula: str) -> None:
+    document = document_of("Titel", [(formula, formula), (f"Text {formula}", "ok")])
+    rows = list(csv.reader(io.StringIO(render(document, "tsv").content.decode()), delimiter="\t"))
+    assert len(rows) == 4 and all(len(row) == 4 for row in rows)
+    for cell in [rows[2][2], rows[2][3]]:
+        assert cell[0] not in "=+-@\t\r", cell
+        assert cell.startswith("'") or cell.startswith('"')
+        assert cell.lstrip("'") == " ".join(formula.split())  # the text itself is kept, after the quote
+    assert rows[3][2] == " ".join(f"Text {formula}".split())  # a formula later in a cell is harmless: unchanged
 
 
 def test_json_is_the_core_document_without_run_fields(document: Document) -> None:
@@ -79,3 +106,26 @@ def test_cold_and_warm_translations_give_the_same_stable_json(translator: Transl
     assert warm.provenance.get("served_from") == "document cache" and all(s.cached for s in warm.sentences)
     for fmt in EXPORT_FORMATS:
         assert render(cold, fmt).content == render(warm, fmt).content, fmt
+
+
+def test_xliff_parses_with_a_noncharacter_in_the_title(translator: Translator) -> None:
+    document = translator.translate_document("Der Titel \ufffe mit \uffff Zeichen\n\nEin Absatz über den Hafen.", "de")
+    assert "\ufffe" in document.title
+    root = ET.fromstring(render(document, "xliff").content)
+    original = root.find("x:file", {"x": "urn:oasis:names:tc:xliff:document:1.2"}).get("original")  # type: ignore[union-attr]
+    assert original == "Der Titel  mit  Zeichen"
+
+
+# Every code point, and those XML 1.0 forbids (controls, noncharacters, a lone surrogate) often.
+any_text = st.text(st.one_of(st.characters(), st.sampled_from("\x00\x0b\x1b\ufffe\uffff\ud800\udfff")), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=any_text, pairs=st.lists(st.tuples(any_text, any_text), max_size=4), flags=st.lists(any_text, max_size=2))
+def test_every_xml_export_parses_for_any_text(title: str, pairs: list[tuple[str, str]], flags: list[str]) -> None:
+    """Any code point in any field (title, sentences, flags), surrogates and noncharacters included."""
+    document = document_of(title, pairs, flags)
+    root = ET.fromstring(render(document, "xliff").content)
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    assert len(root.findall(".//x:trans-unit", ns)) == len(document.sentences)
+    assert root.find("x:file", ns).get("original")  # type: ignore[union-attr]

@@ -24,6 +24,8 @@ INJECTIONS = [
     "שלום עולם",
     "مرحبا",
     "x" * 3000,
+    "\ufffe\uffff",  # noncharacters: XML 1.0 forbids them even escaped
+    "\x0b\x1f\x7f",
 ]
 hostile_text = st.lists(
     st.one_of(
@@ -55,7 +57,8 @@ def check_document(translator: Translator, text: str) -> None:
         assert needle not in html
     markdown = render(document, "md").content.decode()
     assert "<script" not in markdown and "<img" not in markdown
-    ET.fromstring(render(document, "xliff").content)
+    xliff = ET.fromstring(render(document, "xliff").content)  # a real XML parser: the export must be well-formed
+    assert xliff.find("{urn:oasis:names:tc:xliff:document:1.2}file").get("original")  # type: ignore[union-attr]
     tsv = render(document, "tsv").content.decode().splitlines()
     assert len(tsv) == len(document.sentences) + 1 and all(row.count("\t") == 3 for row in tsv)
     assert set(EXPORT_FORMATS) == {"html", "md", "tsv", "json", "xliff"}

@@ -9,7 +9,10 @@ nothing from the article or the model is ever inserted unescaped.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,16 +60,26 @@ def render_markdown(document: Document) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.replace("\t", " ").split())
+# OWASP "CSV injection": a spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """One line of text that a spreadsheet shows as text: whitespace collapsed, formulas defused with a quote."""
+    cell = " ".join(text.split())
+    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
 def render_tsv(document: Document) -> bytes:
-    rows = ["\t".join(("block", "kind", document.source_language, document.target_language))]
+    """One row per sentence; cells neutralised and quoted (RFC 4180 style) where they hold a quote."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    rows = [("block", "kind", document.source_language, document.target_language)]
     for number, block in enumerate(document.blocks, start=1):
         for sentence in block.sentences:
-            rows.append("\t".join((str(number), block.kind, _cell(sentence.source), _cell(sentence.translation))))
-    return ("\n".join(rows) + "\n").encode("utf-8")
+            rows.append((str(number), block.kind, sentence.source, sentence.translation))
+    writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 def render_json(document: Document) -> bytes:
@@ -81,7 +94,7 @@ def render_xliff(document: Document) -> bytes:
         root,
         f"{{{XLIFF_NS}}}file",
         {
-            "original": document.title[:200] or "article",
+            "original": xml_safe(document.title)[:200].strip() or "article",
             "source-language": document.source_language,
             "target-language": document.target_language,
             "datatype": "plaintext",
@@ -93,17 +106,32 @@ def render_xliff(document: Document) -> bytes:
         group = ET.SubElement(body, f"{{{XLIFF_NS}}}group", {"id": f"b{number}", "restype": f"x-{block.kind}"})
         for index, sentence in enumerate(block.sentences, start=1):
             unit = ET.SubElement(group, f"{{{XLIFF_NS}}}trans-unit", {"id": f"b{number}-s{index}"})
-            ET.SubElement(unit, f"{{{XLIFF_NS}}}source").text = _xml_safe(sentence.source)
+            ET.SubElement(unit, f"{{{XLIFF_NS}}}source").text = sentence.source
             target = ET.SubElement(unit, f"{{{XLIFF_NS}}}target", {"state": "needs-review-translation"})
-            target.text = _xml_safe(sentence.translation)
+            target.text = sentence.translation
             for flag in sentence.flags:
                 ET.SubElement(unit, f"{{{XLIFF_NS}}}note", {"from": "quality-check"}).text = flag
+    return xml_bytes(root)
+
+
+# Characters XML 1.0 does not allow in a document at all, not even escaped (its production [2] Char).
+XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text an XML 1.0 parser accepts: forbidden characters (controls, U+FFFE/U+FFFF, lone surrogates) dropped."""
+    return XML_FORBIDDEN.sub("", text)
+
+
+def xml_bytes(root: ET.Element) -> bytes:
+    """Serialise a tree built from article and model text; every text, tail and attribute is cleaned first,
+    so no field can be forgotten and the output always parses."""
+    for element in root.iter():
+        element.text = xml_safe(element.text) if element.text else element.text
+        element.tail = xml_safe(element.tail) if element.tail else element.tail
+        for name, value in element.attrib.items():
+            element.set(name, xml_safe(value))
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
-
-
-def _xml_safe(text: str) -> str:
-    """XML 1.0 forbids most control characters even when escaped."""
-    return "".join(c for c in text if c in "\t\n\r" or (ord(c) >= 0x20 and not 0xFFFE <= ord(c) <= 0xFFFF))
 
 
 RENDERERS: dict[str, tuple[Callable[[Document], bytes], str, str]] = {
