@@ -24,7 +24,7 @@ from web.services import Services
 def init_app(app: Flask) -> None:
     services: Services = app.extensions["translator_services"]
     spec = create_spec(app)
-    access = limits.init_app(app, services.settings)
+    access = limits.api_access(app)
     keyed, info = api_libre.blueprints(spec)
     documents = api_documents.blueprint(spec)
     docs = api_docs.blueprint()
