@@ -37,8 +37,7 @@ def init_app(app: Flask) -> None:
 
 def _signed_in() -> dict[str, object]:
     """For the page header: who is signed in (only on servers that require keys)."""
-    required = limits.keys_required()
-    return {"keys_required": required, "signed_in": limits.current_key() if required else None}
+    return {"signed_in": limits.session_key() if limits.keys_required() else None}
 
 
 def require_key() -> ResponseReturnValue | None:
