@@ -98,7 +98,10 @@ def create_document() -> ResponseReturnValue:
 
 
 def list_documents() -> ResponseReturnValue:
-    """The most recent documents and jobs, newest first (no text or result)."""
+    """The most recent documents and jobs, newest first (no text or result).
+
+    With keys required, only those created with the request's key (an admin key lists all).
+    """
     query: DocumentListQuery = validated("query")
     listing = services().store.recent(query.limit, with_content=False, owner=owner_scope())
     return {"documents": [_summary(stored) for stored in listing]}
