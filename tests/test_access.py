@@ -160,9 +160,10 @@ def test_each_key_sees_only_its_own_documents(make_app: Callable[..., Any], sett
 
     admin = app.test_client()
     assert _sign_in(admin, boss).status_code == 303
-    library = admin.get("/documents").get_data(as_text=True)
-    assert f'href="/documents/{theirs}"' in library and f'href="/documents/{mine}"' in library
-    assert "boss (admin)" in library
+    page = _soup(admin.get("/documents"))
+    owners = {row["data-id"]: row.select_one(".owner-cell").get_text() for row in page.select("tr[data-id]")}
+    assert owners == {mine: "alice", theirs: "bob"}  # every document, and whose it is
+    assert page.select_one(".signed-in").get_text() == "boss (admin)"
     assert admin.get(f"/documents/{mine}/export/json").status_code == 200
     assert admin.post(f"/documents/{mine}/delete").status_code == 303
     assert api.get(f"/api/v1/documents/{mine}", headers={"X-API-Key": alice}).status_code == 404
