@@ -15,7 +15,7 @@ from translator import Settings, Translator
 from translator.jobs import JobRunner
 from translator.models import INSTALL_HINT, list_models
 from translator.storage.documents import DocumentStore
-from web import api, logs, ops, reader
+from web import api, limits, logs, ops, reader
 from web.services import Services
 
 
@@ -29,6 +29,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=_secret_key(settings.data_dir),
         RESUME_JOBS=True,
         JSON_SORT_KEYS=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",  # Secure is added on https (web.reader.signin), or always if set True here
     )
     app.config.update(config)
     if settings.proxy_hops:  # behind a proxy every request comes from it: trust its forwarded headers
@@ -40,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     jobs = JobRunner(translator, store, workers=settings.job_workers)
     app.extensions["translator_services"] = Services(settings, translator, store, jobs)
     app.extensions["csrf"] = CSRFProtect(app)
+    limits.init_app(app, settings)
     ops.init_app(app)
     reader.init_app(app)
     api.init_app(app)

@@ -232,3 +232,56 @@ def test_reader_fills_in_while_the_job_runs(
     expect(page.locator(".exports")).not_to_have_class(re.compile("not-ready"))
     assert page.evaluate("window.__sameDocument") is True  # filled in place, not reloaded
     assert watched.dialogs == [] and watched.errors == []
+
+
+@pytest.fixture
+def keyed_server(tmp_path: Path, model_dir: Path) -> Iterator[tuple[str, str]]:
+    """The real app with keys required, and one key to sign in with."""
+    from werkzeug.serving import make_server
+
+    from app import create_app
+    from translator.storage.keys import KeyStore, key_store_path
+
+    settings = Settings(data_dir=tmp_path / "data", model_dir=model_dir, api_keys_required=True)
+    keys = KeyStore(key_store_path(settings))
+    key = keys.add("reporter")
+    keys.close()
+    app = create_app({"TRANSLATOR_SETTINGS": settings})
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, name="keyed-test-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}", key
+    httpd.shutdown()
+    thread.join(timeout=10)
+    app.extensions["translator_services"].jobs.shutdown()
+
+
+def test_sign_in_with_a_key_then_translate(watched: Watched, keyed_server: tuple[str, str]) -> None:
+    """With keys required a person signs in once (the cookie carries the session), translates, signs out."""
+    from playwright.sync_api import expect
+
+    base, key = keyed_server
+    page = watched.page
+    page.goto(base + "/documents")
+    page.wait_for_url(re.compile(r"/signin\?next="))
+    page.fill("#key", "wrong")
+    page.click(".signin-form button[type=submit]")
+    expect(page.locator(".alert")).to_contain_text("not a valid API key")
+    assert [error for error in watched.errors if "403" not in error] == []  # the refused key's page is a 403
+    watched.errors.clear()
+    page.fill("#key", key)
+    page.click(".signin-form button[type=submit]")
+    page.wait_for_url(base + "/documents")
+    expect(page.locator(".signed-in")).to_have_text("reporter")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    page.goto(base + "/")
+    page.fill("#text", "Die Regierung hat am Montag ein neues Gesetz beschlossen. Es tritt im Sommer in Kraft.")
+    page.click(".compose-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/documents/[0-9a-f]+$"))
+    page.wait_for_selector('#live[data-status="done"]')  # the reader's polls carry the session too
+    page.click(".signout button[type=submit]")
+    page.wait_for_url(re.compile(r"/signin$"))
+    page.goto(base + "/documents")
+    page.wait_for_url(re.compile(r"/signin\?next="))
+    assert watched.dialogs == [] and watched.errors == []

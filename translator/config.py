@@ -66,6 +66,13 @@ class Settings:
         "120 per minute", "Requests per client (or per key) on the API; empty disables limiting."
     )
     rate_limit_storage: str = _setting("memory://", "flask-limiter storage URI (memory:// or redis://...).")
+    web_rate_limit: str = _setting(
+        "600 per minute",
+        "Page views, reader polls and exports per browser (signed-in key or address); empty disables limiting.",
+    )
+    cors_origins: str = _setting(
+        "", "Comma-separated origins (https://app.example) whose pages may call the document API from a browser."
+    )
     proxy_hops: int = _setting(
         0, "Reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted (rate limits per real client)."
     )

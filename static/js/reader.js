@@ -153,6 +153,7 @@
     try {
       const response = await fetch(statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (response.status === 404) return; // deleted meanwhile: stop polling
+      if (response.status === 403) { window.location.reload(); return; } // signed out: the page asks to sign in
       summary = await response.json();
     } catch (error) {
       delay = Math.min(delay * 2, 5000); // server restarting: back off and keep trying

@@ -19,12 +19,13 @@ def keys() -> None:
 @keys.command("add")
 @click.argument("name")
 @click.option("--limit", "rate_limit", help="Rate limit for this key, e.g. '600 per minute'.")
+@click.option("--admin", is_flag=True, help="With keys required, this key sees every key's documents.")
 @click.pass_context
-def keys_add(ctx: click.Context, name: str, rate_limit: str | None) -> None:
+def keys_add(ctx: click.Context, name: str, rate_limit: str | None, admin: bool) -> None:
     """Create a key called NAME and print it (the only time it is shown)."""
     store = KeyStore(key_store_path(settings_from(ctx)))
     try:
-        key = store.add(name, rate_limit)
+        key = store.add(name, rate_limit, admin=admin)
     except TranslatorError as error:
         fail(error)
     finally:
@@ -36,7 +37,7 @@ def keys_add(ctx: click.Context, name: str, rate_limit: str | None) -> None:
 @keys.command("list")
 @click.pass_context
 def keys_list(ctx: click.Context) -> None:
-    """List key names, creation dates and rate limits (never the keys)."""
+    """List key names, creation dates, rate limits and admin keys (never the keys)."""
     store = KeyStore(key_store_path(settings_from(ctx)))
     try:
         found = store.all()
@@ -44,7 +45,8 @@ def keys_list(ctx: click.Context) -> None:
         store.close()
     for key in found:
         created = time.strftime("%Y-%m-%d %H:%M", time.localtime(key.created))
-        click.echo(f"{key.name}\t{created}\t{key.rate_limit or 'default limit'}")
+        role = "\tadmin" if key.admin else ""
+        click.echo(f"{key.name}\t{created}\t{key.rate_limit or 'default limit'}{role}")
     if not found:
         click.echo("No API keys. Create one with: python -m translator keys add NAME", err=True)
 

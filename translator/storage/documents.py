@@ -37,14 +37,19 @@ CREATE TABLE IF NOT EXISTS documents (
     created REAL NOT NULL,
     updated REAL NOT NULL,
     started REAL,
-    partial TEXT
+    partial TEXT,
+    owner TEXT
 )
 """
-MIGRATIONS = {"partial": "ALTER TABLE documents ADD COLUMN partial TEXT"}  # columns added after the first release
+MIGRATIONS = {  # columns added after the first release
+    "partial": "ALTER TABLE documents ADD COLUMN partial TEXT",
+    "owner": "ALTER TABLE documents ADD COLUMN owner TEXT",  # the API key's name that created it (NULL: no key)
+}
 LISTING_COLUMNS = (
     "id, title, '' AS text, input_format, requested_source, source_language, target_language, word_count, status,"
-    " done, total, error, NULL AS result, created, updated, started, NULL AS partial"
+    " done, total, error, NULL AS result, created, updated, started, NULL AS partial, owner"
 )
+ANY_OWNER = None  # the ``owner`` argument that does not filter (keys off, or an admin key)
 ACTIVE = ("queued", "running")
 STATUSES = ("queued", "running", "done", "failed", "cancelled")
 
@@ -68,6 +73,7 @@ class StoredDocument:
     updated: float
     started: float | None
     partial: str | None = None
+    owner: str | None = None
 
     @property
     def progress(self) -> float:
@@ -130,24 +136,40 @@ class DocumentStore:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
 
-    def create(self, text: str, source: str, target: str, input_format: str = "text", title: str = "") -> str:
+    def create(
+        self,
+        text: str,
+        source: str,
+        target: str,
+        input_format: str = "text",
+        title: str = "",
+        owner: str | None = None,
+    ) -> str:
         doc_id = uuid.uuid4().hex[:16]
         now = time.time()
         self._execute(
             "INSERT INTO documents (id, title, text, input_format, requested_source, target_language, word_count,"
-            " status, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
-            (doc_id, title, text, input_format, source, target, len(text.split()), now, now),
+            " status, created, updated, owner) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+            (doc_id, title, text, input_format, source, target, len(text.split()), now, now, owner),
         )
         return doc_id
 
-    def get(self, doc_id: str) -> StoredDocument | None:
-        rows = self._execute("SELECT * FROM documents WHERE id = ?", (doc_id,))
+    def get(self, doc_id: str, owner: str | None = ANY_OWNER) -> StoredDocument | None:
+        """The document, if it exists and (unless ``owner`` is ANY_OWNER) belongs to ``owner``."""
+        rows = self._execute(
+            "SELECT * FROM documents WHERE id = ? AND (? IS NULL OR owner = ?)", (doc_id, owner, owner)
+        )
         return StoredDocument(**dict(rows[0])) if rows else None
 
-    def recent(self, limit: int = 500, with_content: bool = True) -> list[StoredDocument]:
-        """Newest first; ``with_content=False`` leaves out text, result and partial (listings stay cheap)."""
+    def recent(
+        self, limit: int = 500, with_content: bool = True, owner: str | None = ANY_OWNER
+    ) -> list[StoredDocument]:
+        """Newest first, only ``owner``'s unless ANY_OWNER; ``with_content=False`` leaves out text, result, partial."""
         columns = "*" if with_content else LISTING_COLUMNS
-        rows = self._execute(f"SELECT {columns} FROM documents ORDER BY created DESC LIMIT ?", (limit,))
+        rows = self._execute(
+            f"SELECT {columns} FROM documents WHERE ? IS NULL OR owner = ? ORDER BY created DESC LIMIT ?",
+            (owner, owner, limit),
+        )
         return [StoredDocument(**dict(row)) for row in rows]
 
     def active_ids(self) -> list[str]:

@@ -3,7 +3,8 @@
 Only a SHA-256 hash of each key is stored (keys are long random tokens, so a
 plain hash cannot be guessed back); the key itself is printed once, when it is
 created. A key may carry its own rate limit, which replaces
-``TRANSLATOR_RATE_LIMIT`` for requests made with it.
+``TRANSLATOR_RATE_LIMIT`` for requests made with it. With keys required, each
+key sees only the documents created with it; an admin key sees all of them.
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ CREATE TABLE IF NOT EXISTS api_keys (
     name TEXT PRIMARY KEY,
     key_hash TEXT NOT NULL UNIQUE,
     rate_limit TEXT,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    admin INTEGER NOT NULL DEFAULT 0
 )
 """
+MIGRATIONS = {"admin": "ALTER TABLE api_keys ADD COLUMN admin INTEGER NOT NULL DEFAULT 0"}  # added after release 1
+COLUMNS = "name, created, rate_limit, admin"
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,12 @@ class ApiKey:
     name: str
     created: float
     rate_limit: str | None = None
+    admin: bool = False
+
+    @classmethod
+    def from_row(cls, row: tuple[str, float, str | None, int]) -> ApiKey:
+        name, created, rate_limit, admin = row
+        return cls(name, created, rate_limit, bool(admin))
 
 
 def key_store_path(settings: Settings) -> Path:
@@ -66,8 +76,12 @@ class KeyStore:
         self._lock = threading.Lock()
         self._db = connect(path)
         self._db.execute(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(api_keys)")}
+        for column, sql in MIGRATIONS.items():
+            if column not in columns:
+                self._db.execute(sql)
 
-    def add(self, name: str, rate_limit: str | None = None) -> str:
+    def add(self, name: str, rate_limit: str | None = None, admin: bool = False) -> str:
         """Create a key called ``name``; returns the key, which is not stored and cannot be shown again."""
         name = name.strip()
         if not name or len(name) > 100:
@@ -77,19 +91,21 @@ class KeyStore:
         try:
             with self._lock:
                 self._db.execute(
-                    "INSERT INTO api_keys (name, key_hash, rate_limit, created) VALUES (?, ?, ?, ?)",
-                    (name, hash_key(key), limit, time.time()),
+                    "INSERT INTO api_keys (name, key_hash, rate_limit, created, admin) VALUES (?, ?, ?, ?, ?)",
+                    (name, hash_key(key), limit, time.time(), int(admin)),
                 )
         except sqlite3.IntegrityError:
             raise InputError(f"A key named {name!r} already exists; remove it first or choose another name.") from None
         return key
 
     def lookup(self, key: str) -> ApiKey | None:
+        return self.lookup_hash(hash_key(key))
+
+    def lookup_hash(self, key_hash: str) -> ApiKey | None:
+        """The key whose hash this is (a browser session keeps the hash, never the key)."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT name, created, rate_limit FROM api_keys WHERE key_hash = ?", (hash_key(key),)
-            ).fetchone()
-        return ApiKey(*row) if row else None
+            row = self._db.execute(f"SELECT {COLUMNS} FROM api_keys WHERE key_hash = ?", (key_hash,)).fetchone()
+        return ApiKey.from_row(row) if row else None
 
     def has_keys(self) -> bool:
         with self._lock:
@@ -97,8 +113,8 @@ class KeyStore:
 
     def all(self) -> list[ApiKey]:
         with self._lock:
-            rows = self._db.execute("SELECT name, created, rate_limit FROM api_keys ORDER BY name").fetchall()
-        return [ApiKey(*row) for row in rows]
+            rows = self._db.execute(f"SELECT {COLUMNS} FROM api_keys ORDER BY name").fetchall()
+        return [ApiKey.from_row(row) for row in rows]
 
     def remove(self, name: str) -> bool:
         with self._lock:

@@ -8,10 +8,11 @@ app-level handlers (``web.reader.errors``), which also use JSON on API paths.
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from web import limits
+from web.api import cors
 from web.api import docs as api_docs
 from web.api import documents as api_documents
 from web.api import libre as api_libre
@@ -19,35 +20,24 @@ from web.api.common import http_error, unexpected_error
 from web.api.spec import create_spec
 from web.services import Services
 
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Headers": "Authorization, Content-Type, X-API-Key",
-    "Access-Control-Allow-Methods": "GET, POST, DELETE",
-    "Access-Control-Max-Age": "86400",
-}
-
 
 def init_app(app: Flask) -> None:
     services: Services = app.extensions["translator_services"]
     spec = create_spec(app)
-    access = limits.init_app(app, services.settings)
+    access = limits.api_access(app)
     keyed, info = api_libre.blueprints(spec)
     documents = api_documents.blueprint(spec)
+    docs = api_docs.blueprint()
+    cors.restrict(documents, cors.allowed_origins(services.settings.cors_origins))  # before the key check
+    for bp in (keyed, info, docs):
+        cors.open_to_all(bp)
     for bp in (keyed, documents):
         limits.protect(access, bp)
-    for bp in (keyed, info, documents, api_docs.blueprint()):
+    for bp in (keyed, info, documents, docs):
         # Per status code: Flask prefers a code-specific handler anywhere (the app's HTML pages) to a class one.
         for code in default_exceptions:
             bp.register_error_handler(code, http_error)
         bp.register_error_handler(HTTPException, http_error)
         bp.register_error_handler(Exception, unexpected_error)
-        bp.after_request(cors)
         app.register_blueprint(bp)
         app.extensions["csrf"].exempt(bp)
-
-
-def cors(response: Response) -> Response:
-    """Browser clients of LibreTranslate (extensions, web pages) call it cross-origin, as they may call us."""
-    for name, value in CORS_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response

@@ -3,7 +3,9 @@
 Every document is stored (it shows in the reader's library). A short article
 is translated in the request (201 with the document); a long one, or any with
 ``"async": true``, becomes a background job (202): poll its status (progress,
-ETA), then fetch the result, or cancel it.
+ETA), then fetch the result, or cancel it. With keys required, a key sees only
+the documents created with it (an admin key sees all); another key's document
+answers 404, as a missing one does.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from translator.storage.documents import StoredDocument
 from web.api.common import check_languages, fail, validated
 from web.api.models import Document as DocumentModel
 from web.api.models import DocumentList, DocumentListQuery, DocumentRequest, DocumentStatus, ErrorResponse
+from web.limits import creator, owner_scope
 from web.metrics import count_characters
 from web.services import services
 
@@ -69,7 +72,7 @@ def create_document() -> ResponseReturnValue:
     run_async = body.run_async if body.run_async is not None else len(text) > SYNC_MAX_CHARS
     if not run_async and len(text) > svc.settings.api_max_chars:
         fail(400, f'The article has {len(text):,} characters; above {svc.settings.api_max_chars:,} send "async": true.')
-    doc_id = svc.store.create(text, source, target, body.format, body.title.strip())
+    doc_id = svc.store.create(text, source, target, body.format, body.title.strip(), owner=creator())
     count_characters("documents", len(text))
     if run_async:
         svc.jobs.submit(doc_id)
@@ -95,9 +98,12 @@ def create_document() -> ResponseReturnValue:
 
 
 def list_documents() -> ResponseReturnValue:
-    """The most recent documents and jobs, newest first (no text or result)."""
+    """The most recent documents and jobs, newest first (no text or result).
+
+    With keys required, only those created with the request's key (an admin key lists all).
+    """
     query: DocumentListQuery = validated("query")
-    listing = services().store.recent(query.limit, with_content=False)
+    listing = services().store.recent(query.limit, with_content=False, owner=owner_scope())
     return {"documents": [_summary(stored) for stored in listing]}
 
 
@@ -134,7 +140,7 @@ def delete_document(doc_id: str) -> ResponseReturnValue:
 
 
 def _get(doc_id: str) -> StoredDocument:
-    stored = services().store.get(doc_id)
+    stored = services().store.get(doc_id, owner=owner_scope())
     if stored is None:
         fail(404, f"No document {doc_id!r}.")
     return stored

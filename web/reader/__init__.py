@@ -3,6 +3,8 @@
 Every translation goes through the core: a stored document plus a background
 job (``translator.jobs``); the reader polls a JSON status endpoint and fills in
 blocks from an HTML fragment rendered by the same templates as the full page.
+With keys required, every route here needs a signed-in key (``signin``) and
+shows only that key's documents (all of them for an admin key).
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from translator.formats import ARTICLE_SUFFIXES, FORMATS, format_for, load_artic
 from translator.languages import check_pair, language_name
 from translator.models import INSTALL_COMMAND
 from translator.storage.documents import StoredDocument
+from web import limits
 from web.reader import errors as reader_errors
+from web.reader import signin
 from web.reader.errors import human_size, secure
 from web.reader.view import (
     ACTIVE,
@@ -50,11 +54,18 @@ DETECT_PREVIEW_CHARS = 20_000
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    limits.protect_browser(limits.api_access(app), bp)
+    signin.init_app(app)
     reader_errors.init_app(app)
     app.jinja_env.filters["datetime"] = format_time
     app.jinja_env.filters["isotime"] = iso_time
     app.jinja_env.filters["language"] = language_name
     app.jinja_env.filters["percent"] = percent
+
+
+@bp.before_request
+def _require_key() -> ResponseReturnValue | None:
+    return signin.require_key()
 
 
 @bp.after_request
@@ -88,7 +99,7 @@ def _home(error: str = "", status: int = 200, form: dict[str, str] | None = None
         targets=targets,
         max_upload=human_size(services().settings.upload_max_bytes),
         max_upload_bytes=services().settings.upload_max_bytes,
-        recent=services().store.recent(5, with_content=False),
+        recent=services().store.recent(5, with_content=False, owner=limits.owner_scope()),
     )
     return html, status
 
@@ -113,7 +124,7 @@ def create() -> ResponseReturnValue:
     except (InputError, ModelError) as error:  # a pair that is not installed, or no model at all
         return _home(str(error), 400, form)
     store, jobs = services().store, services().jobs
-    doc_id = store.create(text, source, target, input_format, title)
+    doc_id = store.create(text, source, target, input_format, title, owner=limits.creator())
     jobs.submit(doc_id)
     return redirect(url_for("reader.document", doc_id=doc_id), 303)
 
@@ -184,11 +195,13 @@ def detect_preview() -> ResponseReturnValue:
 @bp.get("/documents")
 def library() -> ResponseReturnValue:
     """Every stored article, newest first."""
-    return render_template("library.html", documents=services().store.recent(500, with_content=False))
+    listing = services().store.recent(500, with_content=False, owner=limits.owner_scope())
+    return render_template("library.html", documents=listing)
 
 
 def _stored(doc_id: str) -> StoredDocument:
-    stored = services().store.get(doc_id)
+    """The document, if this browser may see it (404 as for a missing one otherwise)."""
+    stored = services().store.get(doc_id, owner=limits.owner_scope())
     if stored is None:
         abort(404)
     return stored
@@ -218,7 +231,7 @@ def live(doc_id: str) -> ResponseReturnValue:
 @bp.get("/documents/<doc_id>/status")
 def status(doc_id: str) -> ResponseReturnValue:
     """Job status as JSON: status, percentage of sentences done, ETA, error."""
-    stored = services().store.get(doc_id)
+    stored = services().store.get(doc_id, owner=limits.owner_scope())
     if stored is None:
         return jsonify(error=f"No document {doc_id}."), 404
     response = jsonify(stored.summary())

@@ -24,6 +24,7 @@ MESSAGES = {
     404: ("Not found", "There is no such page or document. It may have been deleted from the library."),
     405: ("Not allowed", "This address does not accept that kind of request."),
     413: ("Too large", "The upload is larger than this server accepts."),
+    429: ("Too many requests", "This browser sent more requests than the server allows; wait a minute and try again."),
     500: ("Something went wrong", "The server could not finish this request. The error was logged."),
 }
 
@@ -92,7 +93,7 @@ def human_size(size: int) -> str:
 
 
 def init_app(app: Flask) -> None:
-    for code in (404, 405, 413):
+    for code in (404, 405, 413, 429):
         app.register_error_handler(code, _handle)
     app.register_error_handler(CSRFError, _csrf)
     app.register_error_handler(InternalServerError, _internal)
