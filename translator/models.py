@@ -11,6 +11,7 @@ import json
 import os
 import threading
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -19,6 +20,17 @@ from typing import Any
 from translator.errors import ModelError
 
 _lock = threading.Lock()
+
+
+# The metadata.json key (value true) that marks a package whose weights are random: the demo/test model that
+# tools/build_test_model.py builds and `make run` installs when there is no real one. Its output is meaningless,
+# so the reader, the home page, the API and the CLI say so (DEMO_NOTICE).
+DEMO_KEY = "demo"
+DEMO_NOTICE = (
+    "Demo model: {models} has random weights, so its output is meaningless text, not a translation. "
+    "For real translations install a real model: python -m translator models install de en "
+    "(online, once) or python -m translator models install FILE.argosmodel."
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,7 @@ class InstalledModel:
     source_language: str
     target_language: str
     target_prefix: str = ""
+    demo: bool = False
 
     @property
     def key(self) -> str:
@@ -42,7 +55,21 @@ class InstalledModel:
             "version": self.version,
             "source_language": self.source_language,
             "target_language": self.target_language,
+            "demo": self.demo,
         }
+
+
+def demo_notice(models: Iterable[InstalledModel]) -> str:
+    """The warning to show when any of these models is the demo one; empty when none is."""
+    demos = sorted({model.key for model in models if model.demo})
+    return DEMO_NOTICE.format(models=" and ".join(demos)) if demos else ""
+
+
+def provenance_demo_notice(provenance: dict[str, Any]) -> str:
+    """The warning for a translation whose provenance (``InstalledModel.describe``) names a demo model."""
+    if provenance.get("demo") is not True:
+        return ""
+    return DEMO_NOTICE.format(models=f"{provenance.get('model')}@{provenance.get('version')}")
 
 
 def _argos_package(model_dir: Path) -> ModuleType:
@@ -151,6 +178,7 @@ def _load_model(folder: Path) -> InstalledModel:
         source_language=source,
         target_language=target,
         target_prefix=str(metadata.get("target_prefix", "")),
+        demo=metadata.get(DEMO_KEY) is True,
     )
 
 

@@ -31,6 +31,7 @@ from translator.config import Settings
 from translator.engine import ArgosEngine, Engine
 from translator.errors import InputError, ModelError, TranslatorError
 from translator.exports import EXPORT_FORMATS
+from translator.models import demo_notice, list_models
 from translator.pipeline import LANGUAGE_CODE, Translator
 
 EXIT_FAILED = 1
@@ -121,6 +122,8 @@ def batch(
         _check_model(ArgosEngine(settings), source, target)
     except TranslatorError as error:
         fail(error)
+    if notice := demo_notice(list_models(settings.resolved_model_dir)[0]):
+        warnings.append(notice)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if dry_run:

@@ -17,6 +17,7 @@ from typing import Any
 from translator.document import Block, Detection, Document
 from translator.flags import FLAG_HELP
 from translator.languages import language_name
+from translator.models import provenance_demo_notice
 from translator.storage.documents import StoredDocument
 
 KIND_LABELS = {"title": "Title", "subtitle": "Kicker", "byline": "Byline", "heading": "Heading",
@@ -172,6 +173,11 @@ class ReaderView:
     @property
     def provenance(self) -> dict[str, Any]:
         return self.document.provenance if self.document is not None else {}
+
+    @property
+    def demo_notice(self) -> str:
+        """Set when the random-weight demo model made this "translation": the reader says so above the text."""
+        return provenance_demo_notice(self.provenance)
 
     @property
     def seconds(self) -> float | None:
