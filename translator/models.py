@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import threading
 import zipfile
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ from typing import Any
 from translator.errors import ModelError
 
 _lock = threading.Lock()
+NETWORK_TIMEOUT_SECONDS = 20  # installing from the Argos index: no answer for this long means give up
 
 
 # The metadata.json key (value true) that marks a package whose weights are random: the demo/test model that
@@ -125,17 +127,35 @@ def install_from_file(path: Path, model_dir: Path) -> InstalledModel:
 
 
 def install_from_index(source: str, target: str, model_dir: Path) -> InstalledModel:
-    """Download a package through argostranslate's index: needs a network, used only on request."""
+    """Download a package through argostranslate's index: needs a network, used only on request.
+
+    argostranslate sets no network timeout and, when the index cannot be fetched, retries without end; here
+    every connection gives up after NETWORK_TIMEOUT_SECONDS without an answer, and an index that could not be
+    fetched is an error at once.
+    """
     with _lock:
         package = _argos_package(model_dir)
+        previous_timeout = socket.getdefaulttimeout()
+        socket.setdefaulttimeout(NETWORK_TIMEOUT_SECONDS)
         try:
+            index = Path(package.settings.local_package_index)
+            index.unlink(missing_ok=True)  # a stale copy would hide that the index is unreachable
             package.update_package_index()
+            if not index.is_file():
+                raise ModelError(
+                    f"Could not reach the Argos package index ({package.settings.remote_package_index}). "
+                    "Offline? Copy an .argosmodel file here and run: python -m translator models install FILE"
+                )
             installed = package.install_package_for_language_pair(source, target)
+        except ModelError:
+            raise
         except Exception as error:  # argostranslate raises bare Exceptions on network failures
             raise ModelError(
                 f"Could not download a {source}→{target} model ({error}). "
                 "Offline? Copy an .argosmodel file here and run: python -m translator models install FILE"
             ) from None
+        finally:
+            socket.setdefaulttimeout(previous_timeout)
     if not installed:
         raise ModelError(f"The Argos index has no {source}→{target} model.")
     model = find_model(model_dir, source, target)
