@@ -91,11 +91,6 @@ def client(app: Any) -> Any:
 
 
 @pytest.fixture
-def runner(app: Any) -> Any:
-    return app.test_cli_runner()
-
-
-@pytest.fixture
 def make_app(settings: Settings) -> Iterator[Callable[..., Any]]:
     """Apps with settings overrides (CSRF off); their job runners are shut down afterwards."""
     from app import create_app
