@@ -13,7 +13,7 @@ from hypothesis import settings as hypothesis_settings
 
 from tests.helpers import ROOT, SEED, TEST_MODEL
 from translator import Settings, Translator
-from translator.models import install_from_file
+from translator.models import DEMO_KEY, check_package_file, install_from_file
 
 # CI explores the same examples every run (a red main must mean a change broke something);
 # local runs keep exploring new ones, which is how new edge cases are found.
@@ -43,8 +43,8 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def test_model_file() -> Path:
-    """The tiny random-weight Argos package; `make test` builds it, this builds it if missing."""
-    if not TEST_MODEL.exists():
+    """The tiny random-weight Argos package; `make test` builds it, this builds it if missing or out of date."""
+    if not TEST_MODEL.exists() or check_package_file(TEST_MODEL).get(DEMO_KEY) is not True:
         sys.path.insert(0, str(ROOT / "tools"))
         from build_test_model import build_package
 
@@ -88,11 +88,6 @@ def app(settings: Settings) -> Iterator[Any]:
 @pytest.fixture
 def client(app: Any) -> Any:
     return app.test_client()
-
-
-@pytest.fixture
-def runner(app: Any) -> Any:
-    return app.test_cli_runner()
 
 
 @pytest.fixture

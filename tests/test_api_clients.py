@@ -51,7 +51,7 @@ def test_libretranslatepy(serve: Callable[..., str]) -> None:
     detected = api.detect(GERMAN, timeout=60)
     assert detected[0]["language"] == "de" and detected[0]["confidence"] > 0
     languages = api.languages(timeout=60)
-    assert {"code": "de", "name": "German", "targets": ["en"]} in languages
+    assert {"code": "de", "name": "German (demo model)", "targets": ["en"]} in languages  # the test model is the demo
 
 
 def test_libretranslatepy_with_a_required_key(serve: Callable[..., str], settings: Settings) -> None:

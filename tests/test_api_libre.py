@@ -181,7 +181,7 @@ def test_detect(client: Any) -> None:
 
 def test_languages_and_frontend_settings(client: Any, settings: Any) -> None:
     languages = client.get("/languages").get_json()
-    assert {"code": "de", "name": "German", "targets": ["en"]} in languages
+    assert {"code": "de", "name": "German (demo model)", "targets": ["en"]} in languages  # the test model is the demo
     frontend = client.get("/frontend/settings").get_json()
     assert frontend["charLimit"] == settings.api_max_chars
     assert frontend["keyRequired"] is False and frontend["language"]["source"]["code"] == "auto"

@@ -139,6 +139,7 @@ def mixed_dir(tmp_path: Path) -> Path:
 # --- the "done when" tests ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_mixed_directory_gives_every_output_and_lists_failures(
     mixed_dir: Path, tmp_path: Path, cli_env: dict[str, str]
 ) -> None:
@@ -190,6 +191,7 @@ def test_mixed_directory_gives_every_output_and_lists_failures(
     assert "0 need the model" in dry.stdout and not other.exists()
 
 
+@pytest.mark.slow
 def test_sigkill_mid_run_then_resume_equals_an_uninterrupted_run(
     tmp_path: Path, model_dir: Path, cli_env: dict[str, str]
 ) -> None:
@@ -244,6 +246,7 @@ def test_sigkill_mid_run_then_resume_equals_an_uninterrupted_run(
     assert not list(out.rglob("*.part"))
 
 
+@pytest.mark.slow
 def test_sigint_stops_after_the_current_file_and_says_how_to_resume(tmp_path: Path, cli_env: dict[str, str]) -> None:
     archive = tmp_path / "archive"
     make_archive(archive, 40)
@@ -269,6 +272,7 @@ def test_sigint_stops_after_the_current_file_and_says_how_to_resume(tmp_path: Pa
     assert not list(out.rglob("*.part"))
 
 
+@pytest.mark.slow
 def test_changed_input_and_options_are_redone_unchanged_skipped(tmp_path: Path, cli_env: dict[str, str]) -> None:
     archive = tmp_path / "archive"
     make_archive(archive, 3)
@@ -296,6 +300,7 @@ def test_changed_input_and_options_are_redone_unchanged_skipped(tmp_path: Path, 
     assert set(outputs(out)) == {f"bericht-0{n}.de-en.tsv" for n in (1, 2, 3)}
 
 
+@pytest.mark.slow
 def test_dry_run_counts_and_writes_nothing(mixed_dir: Path, tmp_path: Path, cli_env: dict[str, str]) -> None:
     out = tmp_path / "out"
     result = run_batch(str(mixed_dir), "--out", str(out), "--dry-run", "--format", "all", env=cli_env)

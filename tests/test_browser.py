@@ -19,7 +19,7 @@ import pytest
 from tests.helpers import HOSTILE, ROOT
 from translator import Document, Settings
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -14,6 +14,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import build_test_model as btm  # noqa: E402
 
+from translator.models import DEMO_KEY  # noqa: E402
+
 
 def test_sizes() -> None:
     assert btm.SIZES == {"test": btm.TEST, "bench": btm.BENCH}
@@ -40,6 +42,7 @@ def test_test_size_is_reproducible(tmp_path: Path) -> None:
     with zipfile.ZipFile(first) as archive:
         metadata = json.loads(archive.read("translate-de_en-test_1_0/metadata.json"))
     assert metadata["name"] == "translate-de_en-test"
+    assert metadata[DEMO_KEY] is True  # random weights: the service warns that its output is meaningless
 
 
 @pytest.fixture(scope="module")

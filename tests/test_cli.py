@@ -12,6 +12,8 @@ import pytest
 
 from tests.helpers import ROOT, SEED
 
+pytestmark = pytest.mark.slow  # every test runs the CLI as a subprocess (seconds each)
+
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

@@ -79,6 +79,7 @@ def _get(url: str) -> int:
         return int(error.code)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_build_steps_replayed_in_a_fresh_venv(tmp_path: Path, test_model_file: Path) -> None:
     steps = instructions()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from translator import InputError, Translator
+from translator import Document, InputError, Translator
 from translator.exports import EXPORT_FORMATS, render
 
 INJECTIONS = [
@@ -39,6 +40,39 @@ hostile_text = st.lists(
 ).map("".join)
 
 
+def _check_html(document: Document, text: str) -> None:
+    for needle in ("<script>alert", "<img", "<a href"):
+        assert needle not in text
+
+
+def _check_markdown(document: Document, text: str) -> None:
+    assert "<script" not in text and "<img" not in text
+
+
+def _check_tsv(document: Document, text: str) -> None:
+    rows = text.splitlines()
+    assert len(rows) == len(document.sentences) + 1 and all(row.count("\t") == 3 for row in rows)
+
+
+def _check_json(document: Document, text: str) -> None:
+    assert json.loads(text) == json.loads(json.dumps(document.stable_dict()))  # nothing lost or mangled
+
+
+def _check_xliff(document: Document, text: str) -> None:
+    units = ET.fromstring(text.encode("utf-8")).findall(".//{urn:oasis:names:tc:xliff:document:1.2}trans-unit")
+    assert len(units) == len(document.sentences)
+
+
+# One check per export format; test_every_export_format_is_checked keeps this list complete.
+FORMAT_CHECKS: dict[str, Callable[[Document, str], None]] = {
+    "html": _check_html,
+    "md": _check_markdown,
+    "tsv": _check_tsv,
+    "json": _check_json,
+    "xliff": _check_xliff,
+}
+
+
 def check_document(translator: Translator, text: str) -> None:
     try:
         document = translator.translate_document(text, source="de")
@@ -51,17 +85,15 @@ def check_document(translator: Translator, text: str) -> None:
         for sentence in block.sentences:
             assert block.source[sentence.start : sentence.end] == sentence.source
             assert block.translation[sentence.translation_start : sentence.translation_end] == sentence.translation
-    json.loads(json.dumps(document.to_dict()))
-    html = render(document, "html").content.decode()
-    for needle in ("<script>alert", "<img", "<a href"):
-        assert needle not in html
-    markdown = render(document, "md").content.decode()
-    assert "<script" not in markdown and "<img" not in markdown
-    xliff = ET.fromstring(render(document, "xliff").content)  # a real XML parser: the export must be well-formed
-    assert xliff.find("{urn:oasis:names:tc:xliff:document:1.2}file").get("original")  # type: ignore[union-attr]
-    tsv = render(document, "tsv").content.decode().splitlines()
-    assert len(tsv) == len(document.sentences) + 1 and all(row.count("\t") == 3 for row in tsv)
-    assert set(EXPORT_FORMATS) == {"html", "md", "tsv", "json", "xliff"}
+    again = translator.translate_document(text, source="de")  # from the document cache
+    for fmt, check in FORMAT_CHECKS.items():
+        content = render(document, fmt).content
+        check(document, content.decode("utf-8"))
+        assert render(again, fmt).content == content, f"{fmt} export changed when served from the cache"
+
+
+def test_every_export_format_is_checked() -> None:
+    assert set(FORMAT_CHECKS) == set(EXPORT_FORMATS)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import ROOT, SEED
 
 GUARD = """
@@ -26,6 +28,7 @@ finally:
 """
 
 
+@pytest.mark.slow
 def test_translation_makes_no_network_calls(tmp_path: Path, test_model_file: Path) -> None:
     env = {**os.environ, "TRANSLATOR_DATA_DIR": str(tmp_path / "data"), "HOME": str(tmp_path)}
     install = subprocess.run(

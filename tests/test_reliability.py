@@ -33,6 +33,7 @@ time.sleep(600)
 """
 
 
+@pytest.mark.slow
 def test_job_killed_mid_translation_resumes_without_losing_finished_work(settings: Settings, seed_text: str) -> None:
     store = DocumentStore(settings.data_dir / "documents.sqlite3")
     long_article = "\n\n".join(seed_text.replace("Alibaba", f"Alibaba {n}") for n in range(40))

@@ -20,6 +20,8 @@ import pytest
 from tests.helpers import ROOT
 from translator.storage.documents import DocumentStore
 
+pytestmark = pytest.mark.slow  # a gunicorn server process, signalled
+
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -11,28 +11,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
-class RunFields:
-    """The fields that describe how one run went rather than the translation.
-
-    The only definition of it: byte-stable outputs (exports, batch files) leave
-    these out and the document cache key ignores them, so the same article,
-    model and options give the same bytes whatever the cache did.
-    """
-
-    document: frozenset[str] = frozenset({"timings"})  # how long this run took
-    provenance: frozenset[str] = frozenset({"cache", "served_from"})  # where this run found the translation
-    sentence: frozenset[str] = frozenset({"cached"})  # which sentences this run took from the cache
-
-
-RUN_FIELDS = RunFields()
-
-
-def stable_provenance(provenance: dict[str, Any]) -> dict[str, Any]:
-    """Provenance (or engine options) without what describes one run: model, version and decoding options."""
-    return {key: value for key, value in provenance.items() if key not in RUN_FIELDS.provenance}
-
-
 @dataclass
 class Detection:
     language: str
@@ -78,6 +56,28 @@ class Block:
             if text:
                 parts.append(text)
         self.translation = " ".join(parts)
+
+
+@dataclass(frozen=True)
+class RunFields:
+    """The fields that describe how one run went rather than the translation.
+
+    The only definition of it: byte-stable outputs (exports, batch files) leave
+    these out and the document cache key ignores them, so the same article,
+    model and options give the same bytes whatever the cache did.
+    """
+
+    document: frozenset[str] = frozenset({"timings"})  # how long this run took
+    provenance: frozenset[str] = frozenset({"cache", "served_from"})  # where this run found the translation
+    sentence: frozenset[str] = frozenset({"cached"})  # which sentences this run took from the cache
+
+
+RUN_FIELDS = RunFields()
+
+
+def stable_provenance(provenance: dict[str, Any]) -> dict[str, Any]:
+    """Provenance (or engine options) without what describes one run: model, version and decoding options."""
+    return {key: value for key, value in provenance.items() if key not in RUN_FIELDS.provenance}
 
 
 @dataclass

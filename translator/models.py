@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import threading
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -22,6 +24,18 @@ _lock = threading.Lock()
 INSTALL_COMMAND = "python -m translator models install FILE.argosmodel"
 INSTALL_HINT = f"Install one with: {INSTALL_COMMAND}"
 NO_MODEL = f"No translation model is installed. {INSTALL_HINT}"
+NETWORK_TIMEOUT_SECONDS = 20  # installing from the Argos index: no answer for this long means give up
+
+
+# The metadata.json key (value true) that marks a package whose weights are random: the demo/test model that
+# tools/build_test_model.py builds and `make run` installs when there is no real one. Its output is meaningless,
+# so the reader, the home page, the API and the CLI say so (DEMO_NOTICE).
+DEMO_KEY = "demo"
+DEMO_NOTICE = (
+    "Demo model: {models} has random weights, so its output is meaningless text, not a translation. "
+    "For real translations install a real model: python -m translator models install de en "
+    "(online, once) or python -m translator models install FILE.argosmodel."
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,7 @@ class InstalledModel:
     source_language: str
     target_language: str
     target_prefix: str = ""
+    demo: bool = False
 
     @property
     def key(self) -> str:
@@ -45,7 +60,21 @@ class InstalledModel:
             "version": self.version,
             "source_language": self.source_language,
             "target_language": self.target_language,
+            "demo": self.demo,
         }
+
+
+def demo_notice(models: Iterable[InstalledModel]) -> str:
+    """The warning to show when any of these models is the demo one; empty when none is."""
+    demos = sorted({model.key for model in models if model.demo})
+    return DEMO_NOTICE.format(models=" and ".join(demos)) if demos else ""
+
+
+def provenance_demo_notice(provenance: dict[str, Any]) -> str:
+    """The warning for a translation whose provenance (``InstalledModel.describe``) names a demo model."""
+    if provenance.get("demo") is not True:
+        return ""
+    return DEMO_NOTICE.format(models=f"{provenance.get('model')}@{provenance.get('version')}")
 
 
 def _argos_package(model_dir: Path) -> ModuleType:
@@ -101,17 +130,35 @@ def install_from_file(path: Path, model_dir: Path) -> InstalledModel:
 
 
 def install_from_index(source: str, target: str, model_dir: Path) -> InstalledModel:
-    """Download a package through argostranslate's index: needs a network, used only on request."""
+    """Download a package through argostranslate's index: needs a network, used only on request.
+
+    argostranslate sets no network timeout and, when the index cannot be fetched, retries without end; here
+    every connection gives up after NETWORK_TIMEOUT_SECONDS without an answer, and an index that could not be
+    fetched is an error at once.
+    """
     with _lock:
         package = _argos_package(model_dir)
+        previous_timeout = socket.getdefaulttimeout()
+        socket.setdefaulttimeout(NETWORK_TIMEOUT_SECONDS)
         try:
+            index = Path(package.settings.local_package_index)
+            index.unlink(missing_ok=True)  # a stale copy would hide that the index is unreachable
             package.update_package_index()
+            if not index.is_file():
+                raise ModelError(
+                    f"Could not reach the Argos package index ({package.settings.remote_package_index}). "
+                    "Offline? Copy an .argosmodel file here and run: python -m translator models install FILE"
+                )
             installed = package.install_package_for_language_pair(source, target)
+        except ModelError:
+            raise
         except Exception as error:  # argostranslate raises bare Exceptions on network failures
             raise ModelError(
                 f"Could not download a {source}→{target} model ({error}). "
                 f"Offline? Copy an .argosmodel file here and run: {INSTALL_COMMAND}"
             ) from None
+        finally:
+            socket.setdefaulttimeout(previous_timeout)
     if not installed:
         raise ModelError(f"The Argos index has no {source}→{target} model.")
     model = find_model(model_dir, source, target)
@@ -154,6 +201,7 @@ def _load_model(folder: Path) -> InstalledModel:
         source_language=source,
         target_language=target,
         target_prefix=str(metadata.get("target_prefix", "")),
+        demo=metadata.get(DEMO_KEY) is True,
     )
 
 

@@ -24,6 +24,7 @@ from translator.engine import ArgosEngine, CachedEngine, Engine
 from translator.errors import InputError
 from translator.flags import quality_flags
 from translator.merging import MergingEngine
+from translator.models import InstalledModel, demo_notice
 from translator.segment import parse_blocks, split_sentences
 from translator.storage.cache import SentenceCache
 
@@ -55,6 +56,14 @@ class Translator:
     def preparing(self) -> AbstractContextManager[None]:
         """Wrap the work before this thread's engine call, so concurrent requests can share that call."""
         return self.merger.preparing()
+
+    def installed_models(self) -> list[InstalledModel]:
+        """The model of every installed language pair."""
+        return [self.engine.model_for(source, target) for source, target in self.engine.pairs()]
+
+    def demo_notice(self) -> str:
+        """A plain warning when an installed model is the random-weight demo one (``models.DEMO_KEY``), else ''."""
+        return demo_notice(self.installed_models())
 
     def translate_document(
         self,
@@ -96,7 +105,7 @@ class Translator:
         """
         if not isinstance(text, str):
             return ""
-        models = [self.engine.model_for(s, t).key for s, t in self.engine.pairs()]
+        models = [model.key for model in self.installed_models()]
         options = stable_provenance(self.engine.describe())
         raw = json.dumps([text, source, target, models, options], ensure_ascii=False)
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()

@@ -33,6 +33,7 @@ from translator.errors import InputError, TranslatorError
 from translator.exports import EXPORT_FORMATS
 from translator.formats import ARTICLE_SUFFIXES
 from translator.languages import check_pair
+from translator.models import demo_notice, list_models
 from translator.pipeline import LANGUAGE_CODE, Translator
 
 EXIT_FAILED = 1
@@ -124,6 +125,8 @@ def batch(
         check_pair(ArgosEngine(settings).pairs(), source, target)  # exit 3 before anything starts
     except TranslatorError as error:
         fail(error)
+    if notice := demo_notice(list_models(settings.resolved_model_dir)[0]):
+        warnings.append(notice)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if dry_run:

@@ -20,7 +20,14 @@ from translator.cli.keys import keys
 from translator.config import Settings, env_name, parse_setting, settings_markdown, settings_table
 from translator.document import Document
 from translator.errors import InputError, TranslatorError
-from translator.models import NO_MODEL, install_from_file, install_from_index, list_models
+from translator.models import (
+    NO_MODEL,
+    demo_notice,
+    install_from_file,
+    install_from_index,
+    list_models,
+    provenance_demo_notice,
+)
 from translator.pipeline import Translator
 from translator.textio import read_article
 
@@ -84,6 +91,8 @@ def translate(ctx: click.Context, file: Path, source: str, target: str, as_json:
         click.echo(json.dumps(document.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(render_side_by_side(document, shutil.get_terminal_size((120, 40)).columns))
+    if notice := provenance_demo_notice(document.provenance):
+        click.echo(f"warning: {notice}", err=True)  # stderr: --json output stays one JSON document
 
 
 def render_side_by_side(document: Document, width: int) -> str:
@@ -124,6 +133,8 @@ def models_install(ctx: click.Context, what: tuple[str, ...]) -> None:
     except TranslatorError as error:
         fail(error)
     click.echo(f"installed {model.key} ({model.source_language}→{model.target_language}) in {model.path}")
+    if notice := demo_notice([model]):
+        click.echo(f"warning: {notice}", err=True)
 
 
 @models.command("list")
@@ -132,9 +143,12 @@ def models_list(ctx: click.Context) -> None:
     """List installed model packages and any broken package folders."""
     installed, problems = list_models(settings_from(ctx).resolved_model_dir)
     for model in installed:
-        click.echo(f"{model.source_language}→{model.target_language}\t{model.key}\t{model.path}")
+        demo = "\tdemo (random weights, meaningless output)" if model.demo else ""
+        click.echo(f"{model.source_language}→{model.target_language}\t{model.key}\t{model.path}{demo}")
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
+    if notice := demo_notice(installed):
+        click.echo(f"warning: {notice}", err=True)
     if not installed:
         click.echo(NO_MODEL, err=True)
 

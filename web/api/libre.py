@@ -127,11 +127,16 @@ def detect() -> ResponseReturnValue:
 
 
 def languages() -> ResponseReturnValue:
-    """Languages of the installed models, each with the targets it can be translated into."""
-    return [
-        {"code": lang.code, "name": lang.name, "targets": list(lang.targets)}
-        for lang in installed_languages(services().translator.engine)
-    ]
+    """Languages of the installed models, each with the targets it can be translated into.
+
+    A source language translated by the random-weight demo model is named "German (demo model)": the name is
+    what LibreTranslate clients show their users, and the only place such a client would see the warning.
+    """
+    translator = services().translator
+    demo_sources = {model.source_language for model in translator.installed_models() if model.demo}
+    named = [(lang, f"{lang.name} (demo model)" if lang.code in demo_sources else lang.name)
+             for lang in installed_languages(translator.engine)]  # fmt: skip
+    return [{"code": lang.code, "name": name, "targets": list(lang.targets)} for lang, name in named]
 
 
 def frontend_settings() -> ResponseReturnValue:
@@ -139,7 +144,10 @@ def frontend_settings() -> ResponseReturnValue:
     settings = services().settings
     targets = sorted({t for _, t in services().translator.engine.pairs()})
     target = "en" if "en" in targets or not targets else targets[0]
+    notice = services().translator.demo_notice()
     return {
+        "demoModel": bool(notice),  # not in LibreTranslate: the installed model is the random-weight demo one
+        "demoNotice": notice,
         "charLimit": settings.api_max_chars,
         "frontendTimeout": FRONTEND_TIMEOUT_MS,
         "apiKeys": keys_in_use(),

@@ -68,6 +68,8 @@ class FrontendLanguages(BaseModel):
 
 
 class FrontendSettings(BaseModel):
+    demoModel: bool = Field(description="True when the installed model is the random-weight demo one.")
+    demoNotice: str = Field(description="What to tell users when demoModel is true (empty otherwise).")
     charLimit: int
     frontendTimeout: int
     apiKeys: bool
@@ -150,7 +152,10 @@ class Document(BaseModel):
     detected: Detection
     source_language: str
     target_language: str
-    provenance: dict[str, Any]
+    provenance: dict[str, Any] = Field(
+        description="Model, version, decoding options; demo is true when the random-weight demo model made it "
+        "(meaningless output). cache and served_from describe this run only."
+    )
     timings: dict[str, float]
     notes: list[str]
 

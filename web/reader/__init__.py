@@ -100,6 +100,7 @@ def _home(error: str = "", status: int = 200, form: dict[str, str] | None = None
         max_upload=human_size(services().settings.upload_max_bytes),
         max_upload_bytes=services().settings.upload_max_bytes,
         recent=services().store.recent(5, with_content=False, owner=limits.owner_scope()),
+        demo_notice=services().translator.demo_notice(),
     )
     return html, status
 

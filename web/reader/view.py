@@ -18,6 +18,7 @@ from translator.detect import UNDETERMINED
 from translator.document import Block, Detection, Document
 from translator.flags import FLAG_HELP
 from translator.languages import language_name
+from translator.models import provenance_demo_notice
 from translator.storage.documents import StoredDocument
 
 KIND_LABELS = {"title": "Title", "subtitle": "Kicker", "byline": "Byline", "heading": "Heading",
@@ -173,6 +174,11 @@ class ReaderView:
     @property
     def provenance(self) -> dict[str, Any]:
         return self.document.provenance if self.document is not None else {}
+
+    @property
+    def demo_notice(self) -> str:
+        """Set when the random-weight demo model made this "translation": the reader says so above the text."""
+        return provenance_demo_notice(self.provenance)
 
     @property
     def seconds(self) -> float | None:
