@@ -348,7 +348,7 @@ def test_output_names_mirror_inputs_and_never_collide(tmp_path: Path) -> None:
         (root / name).write_text("Text.", encoding="utf-8")
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "b.txt").write_text("Text.", encoding="utf-8")
-    items, warnings = discover([str(root), str(tmp_path / "elsewhere" / "b.txt"), str(root / "sub" / "b.txt"),
+    items, warnings, _ = discover([str(root), str(tmp_path / "elsewhere" / "b.txt"), str(root / "sub" / "b.txt"),
                                 str(tmp_path / "*.none")], root / "out")  # fmt: skip
     assert [(i.key, i.base) for i in items] == [
         ("a.md", "a.md"),
@@ -358,7 +358,7 @@ def test_output_names_mirror_inputs_and_never_collide(tmp_path: Path) -> None:
     ]
     assert items[2].output_name("de", "en", "xlf") == "sub/b.de-en.xlf"
     assert warnings == [f"{tmp_path / '*.none'}: no article files match"]
-    globbed, _ = discover([str(tmp_path / "**" / "b.txt")], root / "out")
+    globbed = discover([str(tmp_path / "**" / "b.txt")], root / "out").items
     assert [(i.key, i.base) for i in globbed] == [("b.txt", "b"), ("b-2.txt", "b-2")]
 
 
@@ -382,3 +382,33 @@ def test_progress_bar_shows_files_and_sentence_rate() -> None:
     bar.close()
     text = stream.getvalue()
     assert "2/2" in text and "sentences/s" in text and "FAILED a.txt: a.txt is empty." in text
+
+
+# --- hostile trees and names (issue 12) -------------------------------------------------------------------------
+
+
+@pytest.mark.timeout(20)
+def test_recursive_glob_ends_on_a_tree_with_symlink_loops(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.html").write_text("<p>Eins.</p>", encoding="utf-8")
+    (root / "sub" / "b.html").write_text("<p>Zwei.</p>", encoding="utf-8")
+    (root / "sub" / "up").symlink_to(root)  # two loops: following them, paths multiply at every level
+    (root / "sub" / "here").symlink_to(root / "sub")
+    globbed = discover([str(root / "**" / "*.html")], tmp_path / "out")[0]
+    assert [item.path for item in globbed] == [root / "a.html", root / "sub" / "b.html"]
+    walked = discover([str(root)], tmp_path / "out")[0]
+    assert [item.key for item in walked] == ["a.html", "sub/b.html"]
+
+
+def test_files_under_out_are_never_inputs_for_globs_and_files(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    out = root / "translated"
+    (out / "sub").mkdir(parents=True)
+    (root / "a1.html").write_text("<p>Eins.</p>", encoding="utf-8")
+    (out / "a1.de-en.html").write_text("<p>One.</p>", encoding="utf-8")  # an earlier run's outputs
+    (out / "sub" / "a2.de-en.html").write_text("<p>Two.</p>", encoding="utf-8")
+    found = discover([str(root / "**" / "*.html"), str(root / "*"), str(out / "a1.de-en.html")], out)
+    items, warnings = found[0], found[1]
+    assert [item.path for item in items] == [root / "a1.html"]
+    assert warnings == [f"{out / 'a1.de-en.html'} is inside the output directory; left out"]
