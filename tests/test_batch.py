@@ -19,10 +19,10 @@ import pytest
 from click.testing import CliRunner
 
 from tests.helpers import FIXTURES, ROOT, SEED
-from translator.batch.inputs import discover
+from translator.batch.inputs import Item, discover
 from translator.batch.manifest import Manifest, locked
 from translator.batch.progress import BarProgress
-from translator.batch.work import stable_content
+from translator.batch.work import read_input, stable_content
 from translator.cli import main
 
 ALL_FORMATS = "html,md,tsv,json,xliff"
@@ -412,3 +412,27 @@ def test_files_under_out_are_never_inputs_for_globs_and_files(tmp_path: Path) ->
     items, warnings = found[0], found[1]
     assert [item.path for item in items] == [root / "a1.html"]
     assert warnings == [f"{out / 'a1.de-en.html'} is inside the output directory; left out"]
+
+
+def test_a_fifo_is_skipped_and_reported_never_opened(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.txt").write_bytes(SEED.read_bytes())
+    os.mkfifo(root / "fifo.txt")  # opening it for reading would wait for a writer forever
+    for inputs in ([str(root)], [str(root / "*.txt"), str(root / "fifo.txt")]):
+        out = tmp_path / f"out-{len(inputs)}"
+        result = run_batch(*inputs, "--out", str(out), "--format", "json", env={**cli_env})
+        assert result.returncode == 0, result.stderr
+        assert (
+            "Summary: 1 translated, 0 unchanged (skipped), 0 failed, of 1 files, 1 not regular files" in result.stdout
+        )
+        assert f"  {root / 'fifo.txt'} (a FIFO)" in result.stdout.split("Skipped, not regular files", 1)[1]
+        assert list(outputs(out)) == ["a.de-en.json"]
+
+
+@pytest.mark.timeout(10)
+def test_reading_an_input_swapped_for_a_fifo_fails_at_once(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "late.txt")  # became a FIFO after discovery: the read must not block
+    item = Item(tmp_path / "late.txt", "late.txt", "late")
+    with pytest.raises(OSError, match="not a regular file"):
+        read_input(item)

@@ -136,7 +136,7 @@ def _walk(root: Path, excluded: str, skipped: list[str]) -> Iterator[tuple[Path,
 
 
 def _kind(path: Path) -> str:
-    """"file" for a regular file (or a link to one), "missing" when it cannot be stat'ed, else what it is."""
+    """What path is: "file" (regular, or a link to one), "missing" (cannot be stat'ed), or its kind."""
     try:
         mode = path.stat().st_mode
     except OSError:
