@@ -24,6 +24,7 @@ from translator.batch.manifest import Manifest, locked
 from translator.batch.progress import BarProgress
 from translator.batch.work import read_input, stable_content
 from translator.cli import main
+from translator.textio import write_atomic
 
 ALL_FORMATS = "html,md,tsv,json,xliff"
 EXTENSIONS = ("html", "md", "tsv", "json", "xlf")
@@ -436,3 +437,36 @@ def test_reading_an_input_swapped_for_a_fifo_fails_at_once(tmp_path: Path) -> No
     item = Item(tmp_path / "late.txt", "late.txt", "late")
     with pytest.raises(OSError, match="not a regular file"):
         read_input(item)
+
+
+def test_file_names_are_printed_escaped_and_outputs_follow_the_umask(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    clear_screen = "bericht\x1b[2J\x1b]0;pwned\x07.txt"
+    (root / clear_screen).write_bytes(SEED.read_bytes())
+    (root / "leer\x1b[31m\nzeile.txt").write_bytes(b" \n")  # fails: named in the progress line and the summary
+    out = tmp_path / "out"
+    result = subprocess.run(
+        batch_command(str(root), "--out", str(out), "--format", "html,json"),
+        cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=180, umask=0o022,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    printed = result.stdout + result.stderr
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", printed), printed  # nothing a terminal would act on
+    assert "ok bericht\\x1b[2J\\x1b]0;pwned\\x07.txt" in result.stderr
+    assert "FAILED leer\\x1b[31m\\nzeile.txt: " in result.stderr
+    assert "  leer\\x1b[31m\\nzeile.txt: " in result.stdout.split("Failed:", 1)[1]
+    written = [p for p in out.rglob("*") if p.is_file() and not p.name.endswith(".lock")]
+    assert {p.name for p in written} >= {".translator-manifest.json", "bericht\x1b[2J\x1b]0;pwned\x07.de-en.html"}
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in written} == {p.name: "0o644" for p in written}
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_write_atomic_follows_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
+    previous = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "sub" / "out.json", "{}")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "sub" / "out.json").stat().st_mode & 0o777 == mode
+    assert [p.name for p in (tmp_path / "sub").iterdir()] == ["out.json"]  # no temp file left

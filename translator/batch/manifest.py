@@ -26,15 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from translator.errors import InputError
-from translator.textio import write_atomic
+from translator.textio import TEMP_NAME_CHARACTERS, write_atomic
 
 MANIFEST_NAME = ".translator-manifest.json"
 JOURNAL_NAME = ".translator-manifest.journal"
 FOLD_AT_LEAST = 64  # journal lines before a fold is worth it, however small the manifest
 LOCK_NAME = ".translator-manifest.lock"
 MANIFEST_VERSION = 1
-# write_atomic's temp files: ".<name>.<8 random chars from mkstemp>.part"
-STALE_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.part$")
+# write_atomic's temp files: ".<name>.<8 random chars>.part"
+STALE_TEMP = re.compile(rf"^\..+\.[{re.escape(TEMP_NAME_CHARACTERS)}]{{8}}\.part$")
 
 
 @dataclass(frozen=True)

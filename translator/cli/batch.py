@@ -26,7 +26,7 @@ from translator.batch.manifest import MANIFEST_NAME, Manifest, locked, remove_st
 from translator.batch.plan import describe_plan, plan
 from translator.batch.progress import progress_for
 from translator.batch.work import Options, Outcome, translate_item, unchanged
-from translator.cli.common import fail, settings_from
+from translator.cli.common import fail, say, settings_from
 from translator.config import Settings
 from translator.engine import ArgosEngine, Engine
 from translator.errors import InputError, ModelError, TranslatorError
@@ -117,19 +117,20 @@ def batch(
     try:
         items, warnings, skipped = discover(inputs, out_dir)
         for name in skipped:
-            click.echo(f"skipped: {name}: only regular files are read", err=True)
+            say(f"skipped: {name}: only regular files are read", err=True)
         if not items:
             raise InputError("No article files (.txt, .md, .html) matched " + " ".join(inputs))
         _check_model(ArgosEngine(settings), source, target)
     except TranslatorError as error:
         fail(error)
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
     if dry_run:
         manifest, problem = Manifest.load(out_dir)
         if problem:
-            click.echo(f"warning: {problem}", err=True)
-        click.echo("\n".join(describe_plan(plan(settings, items, manifest, options), out_dir)))
+            say(f"warning: {problem}", err=True)
+        for line in describe_plan(plan(settings, items, manifest, options), out_dir):
+            say(line)
         return
     try:
         with locked(out_dir), _stop_on_signals() as stop:
@@ -137,7 +138,7 @@ def batch(
     except InputError as error:
         fail(error)
     except KeyboardInterrupt:  # a second Ctrl-C before any file started
-        click.echo("Interrupted before translating. Run the same command again to resume.", err=True)
+        say("Interrupted before translating. Run the same command again to resume.", err=True)
         code = EXIT_INTERRUPTED
     ctx.exit(code)
 
@@ -171,10 +172,10 @@ def _run(
     """Translate what is not finished yet; returns the exit code. ``skipped``: inputs that are not regular files."""
     out_dir = options.out_dir
     if removed := remove_stale_temps(out_dir):
-        click.echo(f"Removed {removed} temporary file(s) left by an interrupted run.", err=True)
+        say(f"Removed {removed} temporary file(s) left by an interrupted run.", err=True)
     manifest, warning = Manifest.load(out_dir)
     if warning:
-        click.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
     todo: list[Item] = []
     done_before = 0
     for item in items:
@@ -184,7 +185,7 @@ def _run(
             done_before += 1
         else:
             todo.append(item)
-    click.echo(
+    say(
         f"{len(items)} files: {len(todo)} to translate, {done_before} unchanged (skipped); "
         f"{jobs} job(s), formats {','.join(options.formats)}, into {out_dir}",
         err=True,
@@ -253,24 +254,24 @@ def _summary(outcomes: list[Outcome], unchanged: int, skipped: list[str], total:
     translated = len(outcomes) - len(failed)
     sentences = sum(o.sentences for o in outcomes)
     not_regular = f", {len(skipped)} not regular files (skipped)" if skipped else ""
-    click.echo(
+    say(
         f"Summary: {translated} translated, {unchanged} unchanged (skipped), {len(failed)} failed, of {total} files"
         f"{not_regular} ({sentences} sentences in {seconds:.1f}s)."
     )
     if failed:
-        click.echo("Failed:")
+        say("Failed:")
         for outcome in failed:
-            click.echo(f"  {outcome.item.key}: {outcome.error}")
+            say(f"  {outcome.item.key}: {outcome.error}")
     if skipped:
-        click.echo("Skipped, not regular files (only regular files are read):")
+        say("Skipped, not regular files (only regular files are read):")
         for name in skipped:
-            click.echo(f"  {name}")
+            say(f"  {name}")
 
 
 def _interrupted(outcomes: list[Outcome], unchanged: int, skipped: list[str], total: int, seconds: float) -> None:
     _summary(outcomes, unchanged, skipped, total, seconds)
     done = unchanged + sum(1 for o in outcomes if o.ok)
-    click.echo(f"Interrupted: {done} of {total} files done. Run the same command again to resume.", err=True)
+    say(f"Interrupted: {done} of {total} files done. Run the same command again to resume.", err=True)
 
 
 @contextmanager
