@@ -470,3 +470,17 @@ def test_write_atomic_follows_the_umask(tmp_path: Path, umask: int, mode: int) -
         os.umask(previous)
     assert (tmp_path / "sub" / "out.json").stat().st_mode & 0o777 == mode
     assert [p.name for p in (tmp_path / "sub").iterdir()] == ["out.json"]  # no temp file left
+
+
+def test_a_file_name_that_is_not_utf8_is_translated_and_recorded(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    name = os.fsdecode(b"bericht-\xff.txt")  # Latin-1 era name: not UTF-8
+    (root / name).write_bytes(SEED.read_bytes())
+    out = tmp_path / "out"
+    for run in range(2):
+        result = run_batch(str(root), "--out", str(out), "--format", "json", env=cli_env)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        assert f"{run} unchanged (skipped)" in result.stdout  # the manifest holds the name: a re-run skips it
+    assert list(manifest_files(out)) == [name]
+    assert "ok bericht-\\udcff.txt" in run_batch(str(root), "--out", str(tmp_path / "again"), env=cli_env).stderr
