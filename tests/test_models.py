@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from translator import models as models_module
+from translator.cli import main
 from translator.errors import ModelError
 from translator.models import check_package_file, find_model, install_from_file, list_models
 
@@ -52,3 +57,117 @@ def test_broken_folder_is_reported_not_fatal(tmp_path: Path, test_model_file: Pa
     assert [m.key for m in models] == ["translate-de_en-test@1.0"]
     assert problems and "metadata.json is missing" in problems[0]
     assert find_model(tmp_path, "de", "en") is not None and find_model(tmp_path, "en", "de") is None
+
+
+# --- hostile packages (issue 12) ---------------------------------------------------------------------------------
+
+
+def package_files(root: str = "pkg", **metadata: Any) -> dict[str, str]:
+    """The entries of a minimal package that passes every check unless metadata says otherwise."""
+    meta = {"from_code": "de", "to_code": "en", **metadata}
+    return {
+        f"{root}/metadata.json": json.dumps(meta),
+        f"{root}/model/model.bin": "x",
+        f"{root}/sentencepiece.model": "x",
+    }
+
+
+def test_metadata_that_is_not_an_object_is_refused_cleanly(tmp_path: Path, model_dir: Path) -> None:
+    package = make_zip(tmp_path / "p.argosmodel", {**package_files(), "pkg/metadata.json": '["de", "en"]'})
+    with pytest.raises(ModelError, match="must hold a JSON object, not list"):
+        check_package_file(package)
+    result = CliRunner().invoke(main, ["--model-dir", str(tmp_path / "models"), "models", "install", str(package)])
+    assert result.exit_code == 3 and "JSON object" in result.output and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    shutil.copytree(next(model_dir.iterdir()), tmp_path / "models" / "good")  # a package put there by hand...
+    (tmp_path / "models" / "array").mkdir()
+    (tmp_path / "models" / "array" / "metadata.json").write_text("[1, 2]", encoding="utf-8")  # ...and a broken one
+    models, problems = list_models(tmp_path / "models")
+    assert [m.key for m in models] == ["translate-de_en-test@1.0"] and "JSON object" in problems[0]
+
+
+@pytest.mark.parametrize("prefix", ["./", "./pkg/", "pkg/./", "pkg//", "/", "pkg\\..\\"])
+def test_entry_names_with_dot_or_empty_parts_are_refused(tmp_path: Path, prefix: str) -> None:
+    files = {name.replace("pkg/", prefix, 1): content for name, content in package_files().items()}
+    package = make_zip(tmp_path / "p.argosmodel", files)
+    with pytest.raises(ModelError, match="unsafe paths"):
+        install_from_file(package, tmp_path / "models")
+    assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
+
+
+@pytest.mark.parametrize("code", ["../../etc", "en\n", "EN", "auto", "", 7, "de_DE; rm -rf /"])
+def test_language_codes_must_be_codes(tmp_path: Path, code: object, make_app: Any, model_dir: Path) -> None:
+    package = make_zip(tmp_path / "p.argosmodel", package_files(to_code=code))
+    with pytest.raises(ModelError, match=r"to_code|from_code"):
+        check_package_file(package)
+    models = tmp_path / "models"
+    shutil.copytree(next(model_dir.iterdir()), models / "good")
+    shutil.copytree(models / "good", models / "evil")  # a folder put in place by hand, not through install
+    metadata = json.loads((models / "evil" / "metadata.json").read_text(encoding="utf-8"))
+    (models / "evil" / "metadata.json").write_text(json.dumps({**metadata, "to_code": code}), encoding="utf-8")
+    languages = make_app(model_dir=models).test_client().get("/languages").get_json()
+    assert sorted(language["code"] for language in languages) == ["de", "en"]
+
+
+def zip_bomb(path: Path, size: int) -> Path:
+    """A package whose model.bin is `size` zero bytes: deflate shrinks it about a thousand times."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in package_files().items():
+            if name.endswith("model.bin"):
+                with archive.open(name, "w", force_zip64=True) as entry:
+                    for _ in range(size // 2**20):
+                        entry.write(bytes(2**20))
+            else:
+                archive.writestr(name, content)
+    return path
+
+
+def test_a_zip_bomb_is_refused_before_unpacking(tmp_path: Path) -> None:
+    bomb = zip_bomb(tmp_path / "bomb.argosmodel", 200 * 2**20)
+    assert bomb.stat().st_size < 2**20  # 200 MiB in a few hundred KB, as in the report
+    with pytest.raises(ModelError, match=r"compressed 1,0[0-9][0-9] times .* zip bomb"):
+        install_from_file(bomb, tmp_path / "models")
+    assert not (tmp_path / "models").exists()  # refused from the directory: nothing was written
+
+
+def test_the_total_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, test_model_file: Path) -> None:
+    monkeypatch.setattr(models_module, "MAX_UNPACKED_BYTES", 500_000)  # the test model unpacks to 809 KB
+    with pytest.raises(ModelError, match="would unpack to 809,253 bytes; the limit is 500,000"):
+        install_from_file(test_model_file, tmp_path / "models")
+
+
+def test_a_zip_directory_that_lies_is_caught_while_unpacking(tmp_path: Path) -> None:
+    bomb = zip_bomb(tmp_path / "liar.argosmodel", 20 * 2**20).read_bytes()
+    # Rewrite model.bin's uncompressed size in the central directory to look small (1 KB, nothing to see).
+    header = bomb.index(b"PK\x01\x02")
+    while not bomb[header + 46 : header + 46 + int.from_bytes(bomb[header + 28 : header + 30], "little")].endswith(
+        b"model/model.bin"
+    ):
+        header = bomb.index(b"PK\x01\x02", header + 4)
+    liar = bytearray(bomb)
+    liar[header + 24 : header + 28] = (1024).to_bytes(4, "little")  # uncompressed size
+    (tmp_path / "liar.argosmodel").write_bytes(bytes(liar))
+    assert check_package_file(tmp_path / "liar.argosmodel")  # the directory alone looks fine
+    with pytest.raises(ModelError, match=r"could not be unpacked: Bad CRC-32|unpacks to more"):
+        install_from_file(tmp_path / "liar.argosmodel", tmp_path / "models")
+    assert not any((tmp_path / "models").iterdir())  # the staging folder is gone, no package half-installed
+
+
+def test_a_model_that_fails_to_load_does_not_tell_clients_where_it_is(
+    tmp_path: Path, test_model_file: Path, make_app: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    models = tmp_path / "private-models"
+    installed = install_from_file(test_model_file, models)
+    (installed.path / "model" / "model.bin").write_bytes(b"not a CTranslate2 model")
+    client = make_app(model_dir=models).test_client()
+    answers = [
+        client.post("/translate", json={"q": "Hallo Welt.", "source": "de", "target": "en"}),
+        client.post("/api/v1/documents", json={"text": "Hallo Welt.", "source": "de", "async": False}),
+        client.get("/ready"),
+    ]
+    for answer in answers:
+        assert answer.status_code >= 500 and answer.is_json
+        body = answer.get_data(as_text=True)
+        assert str(tmp_path) not in body and "private-models" not in body, body
+        assert "translate-de_en-test@1.0 could not be loaded" in body
+    assert str(installed.path) in caplog.text  # the operator still learns where and why
