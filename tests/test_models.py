@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import shutil
+import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +175,49 @@ def test_a_model_that_fails_to_load_does_not_tell_clients_where_it_is(
         assert str(tmp_path) not in body and "private-models" not in body, body
         assert "translate-de_en-test@1.0 could not be loaded" in body
     assert str(installed.path) in caplog.text  # the operator still learns where and why
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def package_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path]]:
+    """A local Argos package index on 127.0.0.1 (a real HTTP server): its URL and the folder it serves."""
+    from argostranslate import settings as argos_settings
+
+    served = tmp_path / "served"
+    served.mkdir()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=served))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/"
+    monkeypatch.setattr(argos_settings, "remote_package_index", url + "index.json")
+    monkeypatch.setattr(argos_settings, "local_package_index", tmp_path / "index.json")
+    (tmp_path / "downloads").mkdir()
+    monkeypatch.setattr(argos_settings, "downloads_dir", tmp_path / "downloads")
+    yield url, served
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_download_from_the_index_gets_the_same_checks(
+    tmp_path: Path, package_index: tuple[str, Path], test_model_file: Path
+) -> None:
+    url, served = package_index
+    zip_bomb(served / "bomb.argosmodel", 200 * 2**20)
+    shutil.copy(test_model_file, served / "good.argosmodel")
+    index = served / "index.json"
+    entry = {"type": "translate", "package_version": "1.0", "from_code": "de", "to_code": "en"}
+    index.write_text(json.dumps([{**entry, "links": [url + "bomb.argosmodel"]}]), encoding="utf-8")
+    models = tmp_path / "models"
+    install = ["--model-dir", str(models), "models", "install"]
+    bomb = CliRunner().invoke(main, [*install, "de", "en"])
+    assert bomb.exit_code == 3 and "zip bomb" in bomb.output, bomb.output
+    assert [p.name for p in models.iterdir()] == [] and not any((tmp_path / "downloads").iterdir())
+    evil = CliRunner().invoke(main, [*install, "../../x", "en"])
+    assert evil.exit_code == 3 and "not a language code" in evil.output
+    index.write_text(json.dumps([{**entry, "links": [url + "good.argosmodel"]}]), encoding="utf-8")
+    good = CliRunner().invoke(main, [*install, "de", "en"])
+    assert good.exit_code == 0 and "installed translate-de_en-test@1.0" in good.output, good.output
+    assert not any((tmp_path / "downloads").iterdir())

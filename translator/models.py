@@ -205,23 +205,31 @@ def _unpack(path: Path, root: str, model_dir: Path) -> None:
 
 
 def install_from_index(source: str, target: str, model_dir: Path) -> InstalledModel:
-    """Download a package through argostranslate's index: needs a network, used only on request."""
+    """Download a package through argostranslate's index: needs a network, used only on request.
+
+    The download is installed like a local file (install_from_file), with the same
+    checks: argostranslate's own installer would unpack whatever the index serves.
+    """
+    for code in (source, target):
+        if not _language_code(code):
+            raise ModelError(f"{code!r} is not a language code such as 'de'.")
     with _lock:
         package = _argos_package(model_dir)
         try:
             package.update_package_index()
-            installed = package.install_package_for_language_pair(source, target)
+            matching = [p for p in package.get_available_packages() if (p.from_code, p.to_code) == (source, target)]
+            download = matching[0].download() if matching else None
         except Exception as error:  # argostranslate raises bare Exceptions on network failures
             raise ModelError(
                 f"Could not download a {source}→{target} model ({error}). "
                 "Offline? Copy an .argosmodel file here and run: python -m translator models install FILE"
             ) from None
-    if not installed:
+    if download is None:
         raise ModelError(f"The Argos index has no {source}→{target} model.")
-    model = find_model(model_dir, source, target)
-    if model is None:
-        raise ModelError(f"The {source}→{target} package was downloaded but does not load.")
-    return model
+    try:
+        return install_from_file(Path(download), model_dir)
+    finally:
+        Path(download).unlink(missing_ok=True)
 
 
 def list_models(model_dir: Path) -> tuple[list[InstalledModel], list[str]]:
