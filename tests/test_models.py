@@ -66,7 +66,7 @@ def test_broken_folder_is_reported_not_fatal(tmp_path: Path, test_model_file: Pa
 # --- hostile packages (issue 12) ---------------------------------------------------------------------------------
 
 
-def package_files(root: str = "pkg", **metadata: Any) -> dict[str, str]:
+def package_files(root: str = "pkg", **metadata: object) -> dict[str, str]:
     """The entries of a minimal package that passes every check unless metadata says otherwise."""
     meta = {"from_code": "de", "to_code": "en", **metadata}
     return {
@@ -105,7 +105,8 @@ NOT_CODES = ["../../etc", "en\n", "EN", "auto", "", 7, "de_DE; rm -rf /"]
 @pytest.mark.parametrize("code", NOT_CODES)
 def test_language_codes_must_be_codes(tmp_path: Path, code: object) -> None:
     for field in ("from_code", "to_code"):
-        package = make_zip(tmp_path / "p.argosmodel", package_files(**{field: code}))
+        metadata = json.dumps({"from_code": "de", "to_code": "en", field: code})
+        package = make_zip(tmp_path / "p.argosmodel", {**package_files(), "pkg/metadata.json": metadata})
         with pytest.raises(ModelError, match=field):
             check_package_file(package)
 
