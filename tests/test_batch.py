@@ -19,10 +19,12 @@ import pytest
 from click.testing import CliRunner
 
 from tests.helpers import FIXTURES, ROOT, SEED
-from translator.batch.inputs import discover
+from translator.batch.inputs import Item, discover
 from translator.batch.manifest import Manifest, locked
 from translator.batch.progress import BarProgress
+from translator.batch.work import read_input
 from translator.cli import main
+from translator.textio import write_atomic
 
 ALL_FORMATS = "html,md,tsv,json,xliff"
 EXTENSIONS = ("html", "md", "tsv", "json", "xlf")
@@ -368,7 +370,7 @@ def test_output_names_mirror_inputs_and_never_collide(tmp_path: Path) -> None:
         (root / name).write_text("Text.", encoding="utf-8")
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "b.txt").write_text("Text.", encoding="utf-8")
-    items, warnings = discover([str(root), str(tmp_path / "elsewhere" / "b.txt"), str(root / "sub" / "b.txt"),
+    items, warnings, _ = discover([str(root), str(tmp_path / "elsewhere" / "b.txt"), str(root / "sub" / "b.txt"),
                                 str(tmp_path / "*.none")], root / "out")  # fmt: skip
     assert [(i.key, i.base) for i in items] == [
         ("a.md", "a.md"),
@@ -378,7 +380,7 @@ def test_output_names_mirror_inputs_and_never_collide(tmp_path: Path) -> None:
     ]
     assert items[2].output_name("de", "en", "xlf") == "sub/b.de-en.xlf"
     assert warnings == [f"{tmp_path / '*.none'}: no article files match"]
-    globbed, _ = discover([str(tmp_path / "**" / "b.txt")], root / "out")
+    globbed = discover([str(tmp_path / "**" / "b.txt")], root / "out").items
     assert [(i.key, i.base) for i in globbed] == [("b.txt", "b"), ("b-2.txt", "b-2")]
 
 
@@ -394,3 +396,104 @@ def test_progress_bar_shows_files_and_sentence_rate() -> None:
     bar.close()
     text = stream.getvalue()
     assert "2/2" in text and "sentences/s" in text and "FAILED a.txt: a.txt is empty." in text
+
+
+# --- hostile trees and names (issue 12) -------------------------------------------------------------------------
+
+
+@pytest.mark.timeout(20)
+def test_recursive_glob_ends_on_a_tree_with_symlink_loops(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.html").write_text("<p>Eins.</p>", encoding="utf-8")
+    (root / "sub" / "b.html").write_text("<p>Zwei.</p>", encoding="utf-8")
+    (root / "sub" / "up").symlink_to(root)  # two loops: following them, paths multiply at every level
+    (root / "sub" / "here").symlink_to(root / "sub")
+    globbed = discover([str(root / "**" / "*.html")], tmp_path / "out")[0]
+    assert [item.path for item in globbed] == [root / "a.html", root / "sub" / "b.html"]
+    walked = discover([str(root)], tmp_path / "out")[0]
+    assert [item.key for item in walked] == ["a.html", "sub/b.html"]
+
+
+def test_files_under_out_are_never_inputs_for_globs_and_files(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    out = root / "translated"
+    (out / "sub").mkdir(parents=True)
+    (root / "a1.html").write_text("<p>Eins.</p>", encoding="utf-8")
+    (out / "a1.de-en.html").write_text("<p>One.</p>", encoding="utf-8")  # an earlier run's outputs
+    (out / "sub" / "a2.de-en.html").write_text("<p>Two.</p>", encoding="utf-8")
+    found = discover([str(root / "**" / "*.html"), str(root / "*"), str(out / "a1.de-en.html")], out)
+    items, warnings = found[0], found[1]
+    assert [item.path for item in items] == [root / "a1.html"]
+    assert warnings == [f"{out / 'a1.de-en.html'} is inside the output directory; left out"]
+
+
+def test_a_fifo_is_skipped_and_reported_never_opened(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.txt").write_bytes(SEED.read_bytes())
+    os.mkfifo(root / "fifo.txt")  # opening it for reading would wait for a writer forever
+    for inputs in ([str(root)], [str(root / "*.txt"), str(root / "fifo.txt")]):
+        out = tmp_path / f"out-{len(inputs)}"
+        result = run_batch(*inputs, "--out", str(out), "--format", "json", env={**cli_env})
+        assert result.returncode == 0, result.stderr
+        assert (
+            "Summary: 1 translated, 0 unchanged (skipped), 0 failed, of 1 files, 1 not regular files" in result.stdout
+        )
+        assert f"  {root / 'fifo.txt'} (a FIFO)" in result.stdout.split("Skipped, not regular files", 1)[1]
+        assert list(outputs(out)) == ["a.de-en.json"]
+
+
+@pytest.mark.timeout(10)
+def test_reading_an_input_swapped_for_a_fifo_fails_at_once(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "late.txt")  # became a FIFO after discovery: the read must not block
+    item = Item(tmp_path / "late.txt", "late.txt", "late")
+    with pytest.raises(OSError, match="not a regular file"):
+        read_input(item)
+
+
+def test_file_names_are_printed_escaped_and_outputs_follow_the_umask(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    clear_screen = "bericht\x1b[2J\x1b]0;pwned\x07.txt"
+    (root / clear_screen).write_bytes(SEED.read_bytes())
+    (root / "leer\x1b[31m\nzeile.txt").write_bytes(b" \n")  # fails: named in the progress line and the summary
+    out = tmp_path / "out"
+    result = subprocess.run(
+        batch_command(str(root), "--out", str(out), "--format", "html,json"),
+        cwd=ROOT, env=cli_env, capture_output=True, text=True, timeout=180, umask=0o022,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    printed = result.stdout + result.stderr
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", printed), printed  # nothing a terminal would act on
+    assert "ok bericht\\x1b[2J\\x1b]0;pwned\\x07.txt" in result.stderr
+    assert "FAILED leer\\x1b[31m\\nzeile.txt: " in result.stderr
+    assert "  leer\\x1b[31m\\nzeile.txt: " in result.stdout.split("Failed:", 1)[1]
+    written = [p for p in out.rglob("*") if p.is_file() and not p.name.endswith(".lock")]
+    assert {p.name for p in written} >= {".translator-manifest.json", "bericht\x1b[2J\x1b]0;pwned\x07.de-en.html"}
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in written} == {p.name: "0o644" for p in written}
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_write_atomic_follows_the_umask(tmp_path: Path, umask: int, mode: int) -> None:
+    previous = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "sub" / "out.json", "{}")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "sub" / "out.json").stat().st_mode & 0o777 == mode
+    assert [p.name for p in (tmp_path / "sub").iterdir()] == ["out.json"]  # no temp file left
+
+
+def test_a_file_name_that_is_not_utf8_is_translated_and_recorded(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    name = os.fsdecode(b"bericht-\xff.txt")  # Latin-1 era name: not UTF-8
+    (root / name).write_bytes(SEED.read_bytes())
+    out = tmp_path / "out"
+    for run in range(2):
+        result = run_batch(str(root), "--out", str(out), "--format", "json", env=cli_env)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        assert f"{run} unchanged (skipped)" in result.stdout  # the manifest holds the name: a re-run skips it
+    assert list(manifest_files(out)) == [name]
+    assert "ok bericht-\\udcff.txt" in run_batch(str(root), "--out", str(tmp_path / "again"), env=cli_env).stderr

@@ -53,7 +53,7 @@ def test_a_folder_walk_takes_every_suffix_a_named_file_may_have(tmp_path: Path) 
     for index, suffix in enumerate(SUFFIX_FORMATS):
         (folder / f"article{index}{suffix.upper() if index % 2 else suffix}").write_text("Ein Satz.")
     (folder / "notes.pdf").write_text("not an article")
-    items, _ = discover([str(folder)], tmp_path / "out")
+    items, _, _ = discover([str(folder)], tmp_path / "out")
     assert sorted(Path(item.key).suffix.lower() for item in items) == sorted(SUFFIX_FORMATS)
 
 

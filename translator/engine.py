@@ -8,6 +8,7 @@ paragraph. Models load once per engine, under a lock.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from translator.models import INSTALL_HINT, InstalledModel, find_model, list_mod
 from translator.storage.cache import SentenceCache, cache_key
 
 MAX_INPUT_TOKENS = 400
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -107,7 +109,9 @@ class ArgosEngine:
             )
             package = load_argos_package(model)
         except (RuntimeError, ValueError, OSError) as error:
-            raise ModelError(f"The model {model.key} at {model.path} could not be loaded: {error}") from None
+            # The path and CTranslate2's reason (which names files) go to the operator's log, never to a client.
+            log.error("The model %s at %s could not be loaded: %s", model.key, model.path, error)
+            raise ModelError(f"The model {model.key} could not be loaded; the server log says why.") from None
         if getattr(package, "tokenizer", None) is None:
             raise ModelError(f"The model {model.key} has no tokenizer (sentencepiece.model or bpe.model).")
         return _Loaded(model, translator, package.tokenizer)

@@ -6,17 +6,25 @@ runs of the same command: that is what lets the manifest recognise finished work
 
 from __future__ import annotations
 
-import glob
 import os
+import stat
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from translator.errors import InputError
 from translator.formats import ARTICLE_SUFFIXES
 
 GLOB_CHARACTERS = frozenset("*?[")
+NOT_REGULAR = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFDIR: "a directory",
+}
 
 
 @dataclass(frozen=True)
@@ -32,51 +40,110 @@ class Item:
         return f"{self.base}.{source_language}-{target}.{extension}"
 
 
-def discover(inputs: Sequence[str], out_dir: Path) -> tuple[list[Item], list[str]]:
-    """Items for INPUT arguments, and warnings (a glob that matched nothing).
+class Found(NamedTuple):
+    """What discover found: the items to translate, warnings, and files left out because they are not regular."""
+
+    items: list[Item]
+    warnings: list[str]
+    skipped: list[str]  # "path (a FIFO)": named or matched, but never opened
+
+
+def discover(inputs: Sequence[str], out_dir: Path) -> Found:
+    """Items for INPUT arguments, warnings (a glob that matched nothing), and skipped non-regular files.
 
     Directories are walked recursively for article files (hidden entries and the
     output directory are left out); a file named explicitly is taken whatever its
     suffix, so an unsupported one is reported rather than silently dropped.
-    Raises InputError for a named path that does not exist.
+    Recursive globs (``**``) do not descend into symlinked directories, so a
+    symlink loop cannot make them endless. Nothing under the output directory is
+    ever an input (a re-run must not translate its own outputs). Only regular
+    files are read: a FIFO, socket or device would block or never end, so it is
+    listed in ``skipped`` instead. Raises InputError for a named path that does not exist.
     """
     found: list[tuple[Path, str]] = []
     warnings: list[str] = []
+    skipped: list[str] = []
     excluded = _real(out_dir)
     for argument in inputs:
         literal = Path(argument).expanduser()
         if not literal.exists() and GLOB_CHARACTERS & set(argument):
-            matches = sorted(glob.glob(os.path.expanduser(argument), recursive=True))
             hits = 0
-            for match in map(Path, matches):
-                if match.is_dir() and _real(match) != excluded:
-                    walked = list(_walk(match, excluded))
+            for match in _glob(os.path.expanduser(argument)):
+                if _under(match, excluded):
+                    continue
+                if match.is_dir():
+                    walked = list(_walk(match, excluded, skipped))
                     found += walked
                     hits += len(walked)
-                elif match.is_file() and _is_article(match.name) and _real(match) != excluded:
-                    found.append((match, match.name))
-                    hits += 1
+                elif _is_article(match.name) and (kind := _kind(match)) != "missing":
+                    if kind == "file":
+                        found.append((match, match.name))
+                        hits += 1
+                    else:
+                        skipped.append(f"{match} ({kind})")
             if not hits:
                 warnings.append(f"{argument}: no article files match")
         elif literal.is_dir():
             if _real(literal) == excluded:
                 raise InputError(f"{argument} is the output directory; give --out another folder.")
-            found += _walk(literal, excluded)
+            found += _walk(literal, excluded, skipped)
         elif literal.exists():
-            found.append((literal, literal.name))
+            if _under(literal, excluded):
+                warnings.append(f"{argument} is inside the output directory; left out")
+            elif (kind := _kind(literal)) in ("file", "missing"):  # unreadable: fails later, with its reason
+                found.append((literal, literal.name))
+            else:
+                skipped.append(f"{literal} ({kind})")
         else:
             raise InputError(f"{argument}: no such file or directory.")
-    return _name(found), warnings
+    return Found(_name(found), warnings, list(dict.fromkeys(skipped)))
 
 
-def _walk(root: Path, excluded: str) -> Iterator[tuple[Path, str]]:
-    """Article files under root in a stable (sorted) order, with their path relative to root."""
+def _glob(pattern: str) -> list[Path]:
+    """Paths matching a glob, sorted; ``**`` never follows a symlinked directory (pathlib's rule).
+
+    Like the shell (and ``glob.glob``), wildcards do not match hidden names unless
+    the pattern itself names one (a part starting with ``.``).
+    """
+    parts = Path(pattern).parts
+    fixed = next((i for i, part in enumerate(parts) if GLOB_CHARACTERS & set(part)), len(parts))
+    anchor, rest = Path(*parts[:fixed]) if fixed else Path(), parts[fixed:]
+    if not rest or not anchor.is_dir():
+        return []
+    show_hidden = any(part.startswith(".") for part in rest)
+    matches = [
+        match
+        for match in anchor.glob(os.path.join(*rest))
+        if show_hidden or not any(part.startswith(".") for part in match.relative_to(anchor).parts)
+    ]
+    return sorted(matches, key=str)
+
+
+def _walk(root: Path, excluded: str, skipped: list[str]) -> Iterator[tuple[Path, str]]:
+    """Article files under root in a stable (sorted) order, with their path relative to root.
+
+    Symlinked directories are not followed; non-regular article-named files go to ``skipped``.
+    """
     for directory, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and _real(Path(directory) / d) != excluded)
         for filename in sorted(filenames):
             if not filename.startswith(".") and _is_article(filename):
                 path = Path(directory) / filename
-                yield path, path.relative_to(root).as_posix()
+                if (kind := _kind(path)) in ("file", "missing"):  # a dangling link fails later, with its reason
+                    yield path, path.relative_to(root).as_posix()
+                else:
+                    skipped.append(f"{path} ({kind})")
+
+
+def _kind(path: Path) -> str:
+    """What path is: "file" (regular, or a link to one), "missing" (cannot be stat'ed), or its kind."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "missing"
+    if stat.S_ISREG(mode):
+        return "file"
+    return NOT_REGULAR.get(stat.S_IFMT(mode), "not a regular file")
 
 
 def _name(found: list[tuple[Path, str]]) -> list[Item]:
@@ -126,3 +193,9 @@ def _is_article(name: str) -> bool:
 
 def _real(path: Path) -> str:
     return os.path.realpath(path)
+
+
+def _under(path: Path, directory: str) -> bool:
+    """True when path (symlinks resolved) is directory or lies inside it."""
+    real = _real(path)
+    return real == directory or real.startswith(directory.rstrip(os.sep) + os.sep)

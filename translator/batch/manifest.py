@@ -26,15 +26,19 @@ from pathlib import Path
 from typing import Any
 
 from translator.errors import InputError
-from translator.textio import write_atomic
+from translator.textio import TEMP_NAME_CHARACTERS, write_atomic
 
 MANIFEST_NAME = ".translator-manifest.json"
 JOURNAL_NAME = ".translator-manifest.journal"
 FOLD_AT_LEAST = 64  # journal lines before a fold is worth it, however small the manifest
 LOCK_NAME = ".translator-manifest.lock"
 MANIFEST_VERSION = 1
-# write_atomic's temp files: ".<name>.<8 random chars from mkstemp>.part"
-STALE_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.part$")
+# A file name that is not UTF-8 reaches us with surrogate escapes ("\udcff"), which UTF-8 cannot encode.
+# They only occur inside JSON strings, where backslashreplace writes them as the JSON escape \udcff:
+# the file stays valid UTF-8 JSON and reads back as the same name.
+NAME_BYTES = "backslashreplace"
+# write_atomic's temp files: ".<name>.<8 random chars>.part"
+STALE_TEMP = re.compile(rf"^\..+\.[{re.escape(TEMP_NAME_CHARACTERS)}]{{8}}\.part$")
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,7 @@ class Manifest:
                 self._fold()
                 return
             line = json.dumps({"sequence": self.sequence, "key": key, "entry": entry}, ensure_ascii=False)
-            with open(self.journal_path, "a", encoding="utf-8") as journal:
+            with open(self.journal_path, "a", encoding="utf-8", errors=NAME_BYTES) as journal:
                 journal.write(line + "\n")
                 journal.flush()
                 os.fsync(journal.fileno())
@@ -151,7 +155,7 @@ class Manifest:
             {"version": MANIFEST_VERSION, "sequence": self.sequence, "files": self.files},
             ensure_ascii=False, indent=2, sort_keys=True,
         )  # fmt: skip
-        write_atomic(self.path, content + "\n")
+        write_atomic(self.path, (content + "\n").encode("utf-8", errors=NAME_BYTES))
         self.journal_path.unlink(missing_ok=True)  # a crash before this line: replay skips what the fold holds
         self.journal_lines = 0
 

@@ -10,6 +10,7 @@ from typing import IO, Protocol
 from tqdm import tqdm
 
 from translator.batch.work import Outcome
+from translator.textio import printable
 
 
 class Progress(Protocol):
@@ -18,7 +19,7 @@ class Progress(Protocol):
         ...
 
     def note(self, message: str) -> None:
-        """A message that must not garble the bar."""
+        """A message that must not garble the bar (nor the terminal: printed escaped)."""
         ...
 
     def close(self) -> None: ...
@@ -43,7 +44,7 @@ class LogProgress:
             self.note(f"{prefix} FAILED {outcome.item.key}: {outcome.error}")
 
     def note(self, message: str) -> None:
-        print(message, file=self.stream, flush=True)
+        print(printable(message), file=self.stream, flush=True)
 
     def close(self) -> None:
         pass
@@ -66,7 +67,7 @@ class BarProgress:
         self.bar.update(1)
 
     def note(self, message: str) -> None:
-        self.bar.write(message, file=self.bar.fp)
+        self.bar.write(printable(message), file=self.bar.fp)
 
     def close(self) -> None:
         self.bar.close()

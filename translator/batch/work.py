@@ -10,6 +10,8 @@ document cache, produces byte-identical files to an uninterrupted one.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,13 +52,26 @@ class Outcome:
 
 
 def read_input(item: Item) -> bytes:
-    """The file's bytes, with OSError turned into a one-line reason."""
+    """The file's bytes, with OSError turned into a one-line reason.
+
+    Only a regular file is read. Discovery already left other kinds out; this
+    guards the file being swapped afterwards: open without blocking (a FIFO
+    would wait for a writer forever), then check what was opened before reading.
+    """
     try:
-        return item.path.read_bytes()
-    except IsADirectoryError:
-        raise OSError("it is a directory, not a file") from None
+        descriptor = os.open(item.path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
         raise OSError(f"cannot read it: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise OSError("it is a directory, not a file")
+        if not stat.S_ISREG(mode):
+            raise OSError("it is not a regular file (a FIFO, socket or device); only regular files are read")
+        try:
+            return handle.read()
+        except OSError as error:
+            raise OSError(f"cannot read it: {error.strerror or error}") from None
 
 
 def sha256(data: bytes) -> str:

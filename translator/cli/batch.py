@@ -26,7 +26,7 @@ from translator.batch.manifest import MANIFEST_NAME, Manifest, locked, remove_st
 from translator.batch.plan import describe_plan, plan
 from translator.batch.progress import progress_for
 from translator.batch.work import Options, Outcome, translate_item, unchanged
-from translator.cli.common import fail, settings_from
+from translator.cli.common import fail, say, settings_from
 from translator.config import Settings
 from translator.engine import ArgosEngine
 from translator.errors import InputError, TranslatorError
@@ -119,7 +119,9 @@ def batch(
     settings = _settings(ctx, jobs)
     options = Options(source, target, formats, out_dir)
     try:
-        items, warnings = discover(inputs, out_dir)
+        items, warnings, skipped = discover(inputs, out_dir)
+        for name in skipped:
+            say(f"skipped: {name}: only regular files are read", err=True)
         if not items:
             raise InputError(f"No article files ({SUFFIXES}) matched " + " ".join(inputs))
         check_pair(ArgosEngine(settings).pairs(), source, target)  # exit 3 before anything starts
@@ -128,20 +130,21 @@ def batch(
     if notice := demo_notice(list_models(settings.resolved_model_dir)[0]):
         warnings.append(notice)
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
     if dry_run:
         manifest, problem = Manifest.load(out_dir)
         if problem:
-            click.echo(f"warning: {problem}", err=True)
-        click.echo("\n".join(describe_plan(plan(settings, items, manifest, options), out_dir)))
+            say(f"warning: {problem}", err=True)
+        for line in describe_plan(plan(settings, items, manifest, options), out_dir):
+            say(line)
         return
     try:
         with locked(out_dir), _stop_on_signals() as stop:
-            code = _run(Translator(settings), items, options, jobs, stop)
+            code = _run(Translator(settings), items, skipped, options, jobs, stop)
     except InputError as error:
         fail(error)
     except KeyboardInterrupt:  # a second Ctrl-C before any file started
-        click.echo("Interrupted before translating. Run the same command again to resume.", err=True)
+        say("Interrupted before translating. Run the same command again to resume.", err=True)
         code = EXIT_INTERRUPTED
     ctx.exit(code)
 
@@ -155,25 +158,27 @@ def _settings(ctx: click.Context, jobs: int) -> Settings:
     return settings
 
 
-def _run(translator: Translator, items: list[Item], options: Options, jobs: int, stop: threading.Event) -> int:
-    """Translate what is not finished yet; returns the exit code."""
+def _run(
+    translator: Translator, items: list[Item], skipped: list[str], options: Options, jobs: int, stop: threading.Event
+) -> int:
+    """Translate what is not finished yet; returns the exit code. ``skipped``: inputs that are not regular files."""
     out_dir = options.out_dir
     if removed := remove_stale_temps(out_dir):
-        click.echo(f"Removed {removed} temporary file(s) left by an interrupted run.", err=True)
+        say(f"Removed {removed} temporary file(s) left by an interrupted run.", err=True)
     manifest, warning = Manifest.load(out_dir)
     if warning:
-        click.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
     todo: list[Item] = []
-    skipped = 0
+    done_before = 0
     for item in items:
         if stop.is_set():
             break  # interrupted while checking: start nothing
         if unchanged(translator, manifest, item, options):
-            skipped += 1
+            done_before += 1
         else:
             todo.append(item)
-    click.echo(
-        f"{len(items)} files: {len(todo)} to translate, {skipped} unchanged (skipped); "
+    say(
+        f"{len(items)} files: {len(todo)} to translate, {done_before} unchanged (skipped); "
         f"{jobs} job(s), formats {','.join(options.formats)}, into {out_dir}",
         err=True,
     )
@@ -190,16 +195,16 @@ def _run(translator: Translator, items: list[Item], options: Options, jobs: int,
         _pool(translator, todo, options, manifest, jobs, stop, record, progress.note)
     except KeyboardInterrupt:  # a second Ctrl-C: outputs and manifest are consistent, abandon the current file
         progress.close()
-        _interrupted(outcomes, skipped, len(items), time.monotonic() - started)
+        _interrupted(outcomes, done_before, skipped, len(items), time.monotonic() - started)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(EXIT_INTERRUPTED)  # worker threads cannot be cancelled; nothing is left to save
     progress.close()
     manifest.fold()
-    if stop.is_set() and skipped + len(outcomes) < len(items):
-        _interrupted(outcomes, skipped, len(items), time.monotonic() - started)
+    if stop.is_set() and done_before + len(outcomes) < len(items):
+        _interrupted(outcomes, done_before, skipped, len(items), time.monotonic() - started)
         return EXIT_INTERRUPTED
-    _summary(outcomes, skipped, len(items), time.monotonic() - started)
+    _summary(outcomes, done_before, skipped, len(items), time.monotonic() - started)
     return EXIT_FAILED if any(not o.ok for o in outcomes) else 0
 
 
@@ -236,24 +241,29 @@ def _pool(
     pool.shutdown()
 
 
-def _summary(outcomes: list[Outcome], skipped: int, total: int, seconds: float) -> None:
+def _summary(outcomes: list[Outcome], unchanged: int, skipped: list[str], total: int, seconds: float) -> None:
     failed = [o for o in outcomes if not o.ok]
     translated = len(outcomes) - len(failed)
     sentences = sum(o.sentences for o in outcomes)
-    click.echo(
-        f"Summary: {translated} translated, {skipped} unchanged (skipped), {len(failed)} failed, of {total} files "
-        f"({sentences} sentences in {seconds:.1f}s)."
+    not_regular = f", {len(skipped)} not regular files (skipped)" if skipped else ""
+    say(
+        f"Summary: {translated} translated, {unchanged} unchanged (skipped), {len(failed)} failed, of {total} files"
+        f"{not_regular} ({sentences} sentences in {seconds:.1f}s)."
     )
     if failed:
-        click.echo("Failed:")
+        say("Failed:")
         for outcome in failed:
-            click.echo(f"  {outcome.item.key}: {outcome.error}")
+            say(f"  {outcome.item.key}: {outcome.error}")
+    if skipped:
+        say("Skipped, not regular files (only regular files are read):")
+        for name in skipped:
+            say(f"  {name}")
 
 
-def _interrupted(outcomes: list[Outcome], skipped: int, total: int, seconds: float) -> None:
-    _summary(outcomes, skipped, total, seconds)
-    done = skipped + sum(1 for o in outcomes if o.ok)
-    click.echo(f"Interrupted: {done} of {total} files done. Run the same command again to resume.", err=True)
+def _interrupted(outcomes: list[Outcome], unchanged: int, skipped: list[str], total: int, seconds: float) -> None:
+    _summary(outcomes, unchanged, skipped, total, seconds)
+    done = unchanged + sum(1 for o in outcomes if o.ok)
+    say(f"Interrupted: {done} of {total} files done. Run the same command again to resume.", err=True)
 
 
 @contextmanager
