@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from translator.config import Settings
 from translator.errors import InputError
-from translator.storage.sqlite import connect
+from translator.storage.sqlite import Database, Migration
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -28,6 +27,8 @@ CREATE TABLE IF NOT EXISTS api_keys (
     created REAL NOT NULL
 )
 """
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA,)
+RECOVER_HINT = "Stop the server and run: python -m translator store recover (it keeps the damaged file)."
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,7 @@ class KeyStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
-        self._db = connect(path)
-        self._db.execute(SCHEMA)
+        self._db = Database(path, MIGRATIONS, label=f"key store ({path.name})", remedy=RECOVER_HINT)
 
     def add(self, name: str, rate_limit: str | None = None) -> str:
         """Create a key called ``name``; returns the key, which is not stored and cannot be shown again."""
@@ -75,35 +74,31 @@ class KeyStore:
         limit = check_rate_limit(rate_limit) if rate_limit else None
         key = secrets.token_urlsafe(32)
         try:
-            with self._lock:
-                self._db.execute(
-                    "INSERT INTO api_keys (name, key_hash, rate_limit, created) VALUES (?, ?, ?, ?)",
-                    (name, hash_key(key), limit, time.time()),
-                )
+            self._db.change(
+                "INSERT INTO api_keys (name, key_hash, rate_limit, created) VALUES (?, ?, ?, ?)",
+                (name, hash_key(key), limit, time.time()),
+            )
         except sqlite3.IntegrityError:
             raise InputError(f"A key named {name!r} already exists; remove it first or choose another name.") from None
         return key
 
     def lookup(self, key: str) -> ApiKey | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT name, created, rate_limit FROM api_keys WHERE key_hash = ?", (hash_key(key),)
-            ).fetchone()
-        return ApiKey(*row) if row else None
+        rows = self._db.execute("SELECT name, created, rate_limit FROM api_keys WHERE key_hash = ?", (hash_key(key),))
+        return ApiKey(*rows[0]) if rows else None
 
     def has_keys(self) -> bool:
-        with self._lock:
-            return self._db.execute("SELECT 1 FROM api_keys LIMIT 1").fetchone() is not None
+        return bool(self._db.execute("SELECT 1 FROM api_keys LIMIT 1"))
 
     def all(self) -> list[ApiKey]:
-        with self._lock:
-            rows = self._db.execute("SELECT name, created, rate_limit FROM api_keys ORDER BY name").fetchall()
+        rows = self._db.execute("SELECT name, created, rate_limit FROM api_keys ORDER BY name")
         return [ApiKey(*row) for row in rows]
 
     def remove(self, name: str) -> bool:
-        with self._lock:
-            return self._db.execute("DELETE FROM api_keys WHERE name = ?", (name,)).rowcount > 0
+        return self._db.change("DELETE FROM api_keys WHERE name = ?", (name,)) > 0
+
+    def problem(self) -> str | None:
+        """Why keys cannot be checked (None while they can): the keyed API answers 503 meanwhile."""
+        return self._db.problem()
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._db.close()

@@ -11,7 +11,8 @@ from __future__ import annotations
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException, default_exceptions
 
-from web import limits
+from translator.errors import StoreUnavailable
+from web import faults, limits
 from web.api import docs as api_docs
 from web.api import documents as api_documents
 from web.api import libre as api_libre
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
         for code in default_exceptions:
             bp.register_error_handler(code, http_error)
         bp.register_error_handler(HTTPException, http_error)
+        bp.register_error_handler(StoreUnavailable, faults.store_unavailable)
         bp.register_error_handler(Exception, unexpected_error)
         bp.after_request(cors)
         app.register_blueprint(bp)
