@@ -36,3 +36,19 @@ def run_concurrently(work: Callable[[int], None], count: int) -> list[BaseExcept
     for thread in threads:
         thread.join()
     return errors
+
+
+def overwrite_pages(path: Path, every: int = 3, first: int = 0, page_size: int = 4096) -> int:
+    """Damage a file as a failing disk would: overwrite every ``every``-th page from page ``first`` (0-based).
+
+    Page 0 holds SQLite's header (first=0 gives 'file is not a database'); from
+    first=2 the header survives and the damage is found when a query reads a
+    damaged page ('database disk image is malformed'). Returns the pages hit.
+    """
+    garbage = bytes(range(256)) * (page_size // 256)
+    pages = range(first, path.stat().st_size // page_size, every)
+    with path.open("r+b") as file:
+        for page in pages:
+            file.seek(page * page_size)
+            file.write(garbage)
+    return len(pages)

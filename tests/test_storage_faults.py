@@ -1,0 +1,138 @@
+"""Storage faults against a real app and real files: a damaged cache, a damaged or vanished document store."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import overwrite_pages
+from translator import Settings
+from translator.storage.cache import SentenceCache, cache_key
+from translator.storage.documents import DocumentStore, document_store_path
+
+ARTICLE = "Die Regierung hat am Montag ein neues Gesetz beschlossen. Es tritt im Sommer in Kraft."
+
+
+def _translate(client: Any, text: str = ARTICLE) -> Any:
+    return client.post("/translate", json={"q": text, "source": "de", "target": "en"})
+
+
+def _filled_cache(path: Path, rows: int = 3000) -> None:
+    """A cache file of some hundred pages, closed (checkpointed) as after a server stop."""
+    cache = SentenceCache(path)
+    sentences = [f"Satz Nummer {n} über ein Thema, das lang genug ist, um Seiten zu füllen." for n in range(rows)]
+    cache.put_many((cache_key("m", "de", "en", s), "m", "de", "en", s, s.upper()) for s in sentences)
+    cache.close()
+
+
+def _filled_store(path: Path, documents: int = 60) -> list[str]:
+    store = DocumentStore(path)
+    ids = [store.create(f"{ARTICLE} Artikel {n}. " * 20, "de", "en", title=f"Artikel {n}") for n in range(documents)]
+    store.mark_running(ids[-1])  # a job left running, as after a crash: boot resumes it
+    store.close()
+    return ids
+
+
+def _corrupt_files(directory: Path, name: str) -> list[Path]:
+    return sorted(directory.glob(f"{name}.corrupt-*"))
+
+
+@pytest.mark.parametrize("first", [0, 2], ids=["header", "pages"])
+def test_damaged_cache_is_moved_aside_and_translation_goes_on(
+    make_app: Callable[..., Any], settings: Settings, caplog: pytest.LogCaptureFixture, first: int
+) -> None:
+    path = settings.cache_path
+    _filled_cache(path)
+    assert overwrite_pages(path, every=3, first=first) > 50
+    client = make_app().test_client()
+    with caplog.at_level(logging.ERROR):
+        response = _translate(client)
+    assert response.status_code == 200, response.get_json()
+    assert "Montag" not in response.get_json()["translatedText"]
+    moved = _corrupt_files(path.parent, path.name)
+    assert len(moved) == 1
+    assert str(path) in caplog.text and str(moved[0]) in caplog.text  # which file, and where it went
+    with sqlite3.connect(path) as fresh:  # a fresh, healthy cache took its place and keeps working
+        assert fresh.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert fresh.execute("SELECT COUNT(*) FROM translations").fetchone()[0] > 0
+    job = client.post("/api/v1/documents", json={"text": ARTICLE, "source": "de"})
+    assert job.status_code == 201 and job.get_json()["status"] == "done"
+    ready = client.get("/ready")
+    assert ready.status_code == 200 and ready.get_json()["status"] == "ready"
+
+
+@pytest.mark.parametrize("first", [0, 2], ids=["header", "pages"])
+def test_damaged_document_store_leaves_translation_working(
+    make_app: Callable[..., Any], settings: Settings, caplog: pytest.LogCaptureFixture, first: int
+) -> None:
+    path = document_store_path(settings)
+    _filled_store(path)
+    assert overwrite_pages(path, every=3, first=first) >= 10
+    with caplog.at_level(logging.ERROR):
+        app = make_app()  # boots
+    assert str(path) in caplog.text  # the log names the file by its full path
+    client = app.test_client()
+    translated = _translate(client)
+    assert translated.status_code == 200 and translated.get_json()["translatedText"]
+
+    for response in (
+        client.get("/api/v1/documents"),
+        client.post("/api/v1/documents", json={"text": ARTICLE, "source": "de"}),
+    ):
+        assert response.status_code == 503
+        message = response.get_json()["error"]
+        assert "documents.sqlite3" in message and "store recover" in message
+        assert str(settings.data_dir) not in message  # the file's name, never the server's path
+    library = client.get("/documents")
+    assert library.status_code == 503 and "documents.sqlite3" in library.get_data(as_text=True)
+    assert "store recover" in library.get_data(as_text=True)
+
+    ready = client.get("/ready")
+    body = ready.get_json()
+    assert ready.status_code == 200 and body["status"] == "degraded" and body["pairs"]
+    assert set(body["degraded"]) == {"documents"} and "documents.sqlite3" in body["degraded"]["documents"]
+
+
+def test_document_store_deleted_under_the_server_fails_loudly(
+    client: Any, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    created = client.post("/api/v1/documents", json={"text": ARTICLE, "source": "de"})
+    assert created.status_code == 201
+    path = document_store_path(settings)
+    for file in path.parent.glob(path.name + "*"):
+        file.unlink()
+    with caplog.at_level(logging.ERROR):
+        again = client.post("/api/v1/documents", json={"text": ARTICLE, "source": "de"})
+    assert again.status_code == 503 and "deleted" in again.get_json()["error"]
+    assert str(path) in caplog.text
+    assert client.get(f"/api/v1/documents/{created.get_json()['id']}").status_code == 503
+    assert client.get("/documents").status_code == 503
+    assert _translate(client).status_code == 200  # translation itself goes on
+    assert "deleted" in client.get("/ready").get_json()["degraded"]["documents"]
+
+
+def test_document_store_replaced_under_the_server_fails_loudly(client: Any, settings: Settings) -> None:
+    assert client.post("/api/v1/documents", json={"text": ARTICLE, "source": "de"}).status_code == 201
+    path = document_store_path(settings)
+    other = path.with_name("other.sqlite3")
+    DocumentStore(other).close()
+    os.replace(other, path)
+    response = client.get("/api/v1/documents")
+    assert response.status_code == 503 and "replaced" in response.get_json()["error"]
+
+
+def test_cache_deleted_under_the_server_is_started_again(client: Any, settings: Settings) -> None:
+    assert _translate(client).status_code == 200
+    path = settings.cache_path
+    for file in path.parent.glob(path.name + "*"):
+        file.unlink()
+    assert _translate(client, "Ein ganz anderer Satz über das Wetter.").status_code == 200
+    with sqlite3.connect(path) as reopened:  # the new sentences went into a file that exists
+        assert reopened.execute("SELECT COUNT(*) FROM translations").fetchone()[0] > 0
+    assert client.get("/ready").get_json()["status"] == "ready"
