@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from tests.helpers import overwrite_pages
 from translator import Settings
+from translator.cli.main import main
 from translator.storage.cache import SentenceCache, cache_key
 from translator.storage.documents import DocumentStore, document_store_path
 
@@ -136,3 +138,40 @@ def test_cache_deleted_under_the_server_is_started_again(client: Any, settings: 
     with sqlite3.connect(path) as reopened:  # the new sentences went into a file that exists
         assert reopened.execute("SELECT COUNT(*) FROM translations").fetchone()[0] > 0
     assert client.get("/ready").get_json()["status"] == "ready"
+
+
+def test_store_check_and_recover_salvage_a_damaged_document_store(
+    make_app: Callable[..., Any], settings: Settings
+) -> None:
+    path = document_store_path(settings)
+    ids = _filled_store(path)
+    overwrite_pages(path, every=3, first=2)
+    damaged = path.read_bytes()
+    runner = CliRunner()
+    options = ["--data-dir", str(settings.data_dir), "--model-dir", str(settings.model_dir)]
+
+    checked = runner.invoke(main, [*options, "store", "check"])
+    assert checked.exit_code == 1 and "documents  DAMAGED" in checked.output and "store recover" in checked.output
+    recovered = runner.invoke(main, [*options, "store", "recover"])
+    assert recovered.exit_code == 0, recovered.output
+    (backup,) = _corrupt_files(path.parent, path.name)
+    assert backup.read_bytes() == damaged and str(backup) in recovered.output  # the damaged file kept as it was
+    assert runner.invoke(main, [*options, "store", "check"]).exit_code == 0
+
+    client = make_app().test_client()
+    listing = client.get("/api/v1/documents?limit=500")
+    assert listing.status_code == 200
+    salvaged = {item["id"] for item in listing.get_json()["documents"]}
+    assert salvaged <= set(ids) and len(ids) // 2 <= len(salvaged) < len(ids)  # a third of the pages were lost
+    assert f"salvaged {len(salvaged)} from documents" in recovered.output
+    some = next(iter(salvaged))
+    assert client.get(f"/api/v1/documents/{some}").get_json()["title"].startswith("Artikel")
+    assert client.get("/ready").get_json()["status"] == "ready"
+
+
+def test_store_recover_leaves_a_sound_store_alone(settings: Settings) -> None:
+    DocumentStore(document_store_path(settings)).close()
+    options = ["--data-dir", str(settings.data_dir), "--model-dir", str(settings.model_dir)]
+    result = CliRunner().invoke(main, [*options, "store", "recover"])
+    assert result.exit_code == 0 and "documents  ok: nothing to recover" in result.output
+    assert not _corrupt_files(settings.data_dir, "documents.sqlite3")
