@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from tests.helpers import overwrite_pages
+from tests.helpers import Gunicorn, call, overwrite_pages
 from translator import Settings
 from translator.cli.main import main
 from translator.storage.cache import SentenceCache, cache_key
@@ -175,3 +175,25 @@ def test_store_recover_leaves_a_sound_store_alone(settings: Settings) -> None:
     result = CliRunner().invoke(main, [*options, "store", "recover"])
     assert result.exit_code == 0 and "documents  ok: nothing to recover" in result.output
     assert not _corrupt_files(settings.data_dir, "documents.sqlite3")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_gunicorn_boots_and_translates_with_a_damaged_document_store(tmp_path: Path, model_dir: Path) -> None:
+    path = document_store_path(Settings(data_dir=tmp_path, model_dir=model_dir))
+    _filled_store(path)
+    overwrite_pages(path, every=3, first=2)
+    env = {**os.environ, "TRANSLATOR_DATA_DIR": str(tmp_path), "TRANSLATOR_MODEL_DIR": str(model_dir),
+           "TRANSLATOR_RATE_LIMIT": ""}  # fmt: skip
+    server = Gunicorn(env)  # waits for /ready to answer 200
+    try:
+        status, body = call(server.url + "/translate", {"q": ARTICLE, "source": "de", "target": "en"})
+        assert status == 200 and body["translatedText"]
+        status, body = call(server.url + "/api/v1/documents")
+        assert status == 503 and "documents.sqlite3" in body["error"] and "store recover" in body["error"]
+        status, body = call(server.url + "/ready")
+        assert status == 200 and list(body["degraded"]) == ["documents"]
+    finally:
+        output = server.terminate()
+    assert server.process.returncode == 0 and "Worker failed to boot" not in output
+    assert str(path) in output and "Traceback" not in output
