@@ -89,10 +89,10 @@ def add_column(table: str, column: str, declaration: str) -> Callable[[sqlite3.C
     return step
 
 
-def file_identity(path: Path) -> tuple[int, int] | None:
+def file_identity(path: Path | str) -> tuple[int, int] | None:
     """(device, inode) of the file now at ``path``; None when nothing is there."""
     try:
-        status = path.stat()
+        status = os.stat(path)
     except FileNotFoundError:
         return None
     return status.st_dev, status.st_ino
@@ -133,6 +133,7 @@ class Database:
         rows: bool = False,
     ) -> None:
         self.path = path
+        self._file = os.fspath(path)  # stat()ed before every use: skip pathlib's conversion each time
         self.label = label
         self.remedy = remedy
         self.recreate = recreate
@@ -196,7 +197,7 @@ class Database:
     def _ready(self) -> sqlite3.Connection:
         if self.fault is not None:
             raise StoreUnavailable(self.fault)
-        if self._connection is not None and file_identity(self.path) != self._identity:
+        if self._connection is not None and file_identity(self._file) != self._identity:
             self._file_changed()
         if self._connection is None:
             try:
