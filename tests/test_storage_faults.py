@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from tests.helpers import Gunicorn, call, overwrite_pages
 from translator import Settings
 from translator.cli.main import main
+from translator.errors import StoreUnavailable
 from translator.storage.cache import SentenceCache, cache_key
 from translator.storage.documents import DocumentStore, document_store_path
 
@@ -25,12 +26,14 @@ def _translate(client: Any, text: str = ARTICLE) -> Any:
     return client.post("/translate", json={"q": text, "source": "de", "target": "en"})
 
 
-def _filled_cache(path: Path, rows: int = 3000) -> None:
-    """A cache file of some hundred pages, closed (checkpointed) as after a server stop."""
+def _filled_cache(path: Path, rows: int = 3000) -> list[str]:
+    """A cache file of some hundred pages, closed (checkpointed) as after a server stop; its keys."""
     cache = SentenceCache(path)
     sentences = [f"Satz Nummer {n} über ein Thema, das lang genug ist, um Seiten zu füllen." for n in range(rows)]
-    cache.put_many((cache_key("m", "de", "en", s), "m", "de", "en", s, s.upper()) for s in sentences)
+    keys = [cache_key("m", "de", "en", s) for s in sentences]
+    cache.put_many((key, "m", "de", "en", s, s.upper()) for key, s in zip(keys, sentences, strict=True))
     cache.close()
+    return keys
 
 
 def _filled_store(path: Path, documents: int = 60) -> list[str]:
@@ -69,6 +72,22 @@ def test_damaged_cache_is_moved_aside_and_translation_goes_on(
     assert ready.status_code == 200 and ready.get_json()["status"] == "ready"
 
 
+def test_cache_damaged_while_open_is_moved_aside_at_the_next_lookup(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = settings.cache_path
+    keys = _filled_cache(path, rows=20_000)  # more pages than SQLite keeps in memory
+    cache = SentenceCache(path)
+    assert len(cache.get_many(keys[:10])) == 10
+    overwrite_pages(path, every=3, first=2)
+    with caplog.at_level(logging.ERROR):
+        assert cache.get_many(keys) == {}  # a miss, not an error: the sentences get translated again
+    (moved,) = _corrupt_files(path.parent, path.name)
+    assert str(moved) in caplog.text
+    cache.put_many([(keys[0], "m", "de", "en", "Satz", "SATZ")])
+    assert cache.get_many(keys[:1]) == {keys[0]: "SATZ"} and len(cache) == 1 and cache.problem() is None
+
+
 @pytest.mark.parametrize("first", [0, 2], ids=["header", "pages"])
 def test_damaged_document_store_leaves_translation_working(
     make_app: Callable[..., Any], settings: Settings, caplog: pytest.LogCaptureFixture, first: int
@@ -99,6 +118,19 @@ def test_damaged_document_store_leaves_translation_working(
     body = ready.get_json()
     assert ready.status_code == 200 and body["status"] == "degraded" and body["pairs"]
     assert set(body["degraded"]) == {"documents"} and "documents.sqlite3" in body["degraded"]["documents"]
+
+
+def test_document_store_damaged_while_open_stops_answering(settings: Settings) -> None:
+    path = document_store_path(settings)
+    ids = _filled_store(path)
+    store = DocumentStore(path)
+    overwrite_pages(path, every=3, first=2)
+    with pytest.raises(StoreUnavailable, match=r"documents\.sqlite3.*store recover"):
+        for doc_id in ids:
+            store.get(doc_id)
+    assert store.problem() is not None and path.exists()  # kept as it is, for store recover
+    with pytest.raises(StoreUnavailable):
+        store.create(ARTICLE, "de", "en")
 
 
 def test_document_store_deleted_under_the_server_fails_loudly(

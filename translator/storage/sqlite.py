@@ -156,7 +156,7 @@ class Database:
             except sqlite3.DatabaseError as error:
                 if not is_corruption(error):
                     raise
-                raise self._damaged(error) from error
+                raise self._damaged(error, self._identity) from error
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -205,7 +205,7 @@ class Database:
             except sqlite3.DatabaseError as error:
                 if not is_corruption(error):
                     raise
-                raise self._damaged(error) from error
+                raise self._damaged(error, file_identity(self._file)) from error
         return self._connection
 
     def _open(self) -> sqlite3.Connection:
@@ -234,10 +234,13 @@ class Database:
             f"The {self.label} at {self.path} was {what} while the server was running",
         )
 
-    def _damaged(self, error: sqlite3.DatabaseError) -> StoreUnavailable:
-        """Apply the policy to a damaged file; the exception to raise for the use that found it."""
+    def _damaged(self, error: sqlite3.DatabaseError, damaged: tuple[int, int] | None) -> StoreUnavailable:
+        """Apply the policy to the damaged file ``damaged`` (its identity); the exception for the use that found it."""
         self.close()
         if self.recreate:
+            if file_identity(self._file) != damaged:  # another process moved it aside already
+                log.warning("The %s at %s is damaged (%s); it was already replaced.", self.label, self.path, error)
+                return StoreUnavailable(f"The {self.label} was damaged and has been started afresh.")
             try:
                 moved = move_aside(self.path)
             except OSError as move_error:
