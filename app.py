@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,11 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from translator import Settings, Translator
+from translator.errors import StoreUnavailable
 from translator.jobs import JobRunner
 from translator.models import INSTALL_HINT, list_models
-from translator.storage.documents import DocumentStore
-from web import api, limits, logs, ops, reader
+from translator.storage.documents import DocumentStore, document_store_path
+from web import api, faults, limits, logs, ops, reader
 from web.services import Services
 
 
@@ -38,17 +40,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     logs.init_app(app, settings)
     translator = Translator(settings)
-    store = DocumentStore(settings.data_dir / "documents.sqlite3")
+    store = DocumentStore(document_store_path(settings))  # a damaged store is reported, never fatal
     jobs = JobRunner(translator, store, workers=settings.job_workers)
     app.extensions["translator_services"] = Services(settings, translator, store, jobs)
     app.extensions["csrf"] = CSRFProtect(app)
     limits.init_app(app, settings)
     ops.init_app(app)
     reader.init_app(app)
+    faults.init_app(app)
     api.init_app(app)
     _warn_without_model(translator)
     if app.config["RESUME_JOBS"]:
-        jobs.resume_pending()
+        with suppress(StoreUnavailable):  # logged with the file's path; the document features answer 503
+            jobs.resume_pending()
     return app
 
 

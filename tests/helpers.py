@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -36,3 +45,61 @@ def run_concurrently(work: Callable[[int], None], count: int) -> list[BaseExcept
     for thread in threads:
         thread.join()
     return errors
+
+
+def overwrite_pages(path: Path, every: int = 3, first: int = 0, page_size: int = 4096) -> int:
+    """Damage a file as a failing disk would: overwrite every ``every``-th page from page ``first`` (0-based).
+
+    Page 0 holds SQLite's header (first=0 gives 'file is not a database'); from
+    first=2 the header survives and the damage is found when a query reads a
+    damaged page ('database disk image is malformed'). Returns the pages hit.
+    """
+    garbage = bytes(range(256)) * (page_size // 256)
+    pages = range(first, path.stat().st_size // page_size, every)
+    with path.open("r+b") as file:
+        for page in pages:
+            file.seek(page * page_size)
+            file.write(garbage)
+    return len(pages)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def call(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+class Gunicorn:
+    """The production server (gunicorn.conf.py) on a free port, started and waited for until /ready answers 200."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind",
+                   f"127.0.0.1:{self.port}", "app:create_app()"]  # fmt: skip
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if call(self.url + "/ready")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.process.kill()
+        raise AssertionError(self.process.communicate()[0].decode())
+
+    def terminate(self) -> str:
+        self.process.send_signal(signal.SIGTERM)
+        output, _ = self.process.communicate(timeout=90)
+        return output.decode(errors="replace")

@@ -19,3 +19,7 @@ class ModelError(TranslatorError):
 
 class UnsupportedPairError(ModelError):
     """No installed model translates this language pair: the request's problem, not a broken installation."""
+
+
+class StoreUnavailable(TranslatorError):
+    """A storage file is damaged, or was deleted or replaced under the process: its features are off until fixed."""

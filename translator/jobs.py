@@ -16,7 +16,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from translator.document import Document
-from translator.errors import TranslatorError
+from translator.errors import StoreUnavailable, TranslatorError
 from translator.pipeline import Translator
 from translator.storage.documents import DocumentStore
 
@@ -70,6 +70,12 @@ class JobRunner:
             future.result(timeout)
 
     def _run(self, doc_id: str) -> None:
+        try:
+            self._run_job(doc_id)
+        except StoreUnavailable as error:  # the store is out of use (logged once with its path): nothing to record in
+            log.warning("job %s stopped: %s", doc_id, error)
+
+    def _run_job(self, doc_id: str) -> None:
         if self._stopping.is_set():
             return  # still queued in the store; the next process picks it up
         stored = self.store.get(doc_id)

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from spectree import Response
 
 from translator.models import NO_MODEL
-from web import metrics
+from web import faults, metrics
 from web.api.models import Health, NotReady, Ready
 from web.api.spec import create_spec
 from web.services import services
@@ -40,6 +40,9 @@ def health() -> ResponseReturnValue:
 def ready() -> ResponseReturnValue:
     """Readiness: a model loads and translates a test sentence (503 with the reason otherwise).
 
+    A store out of use (damaged, deleted) leaves translation working: 200 with
+    status "degraded" and ``degraded`` naming each part that is off and why.
+
     The sentence goes to the engine under the cache: a cached answer would say
     nothing about whether the model still loads.
     """
@@ -53,11 +56,15 @@ def ready() -> ResponseReturnValue:
     except Exception as error:  # a broken model may fail in CTranslate2 itself, not only with ModelError
         log.warning("not ready: %s", error)
         return _unavailable(f"The model does not translate: {error}")
-    return jsonify(status="ready", pairs=[f"{s}-{t}" for s, t in pairs])
+    degraded = faults.degraded()
+    names = [f"{s}-{t}" for s, t in pairs]
+    if degraded:  # translation works, so traffic may come; the parts that do not are named
+        return jsonify(status="degraded", pairs=names, degraded=degraded)
+    return jsonify(status="ready", pairs=names)
 
 
 def _unavailable(message: str) -> ResponseReturnValue:
-    return jsonify(status="unavailable", error=message), 503
+    return jsonify(status="unavailable", error=message, degraded=faults.degraded()), 503
 
 
 def prometheus_metrics() -> ResponseReturnValue:

@@ -9,12 +9,15 @@ processes share one file.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from pathlib import Path
 
-from translator.storage.sqlite import connect
+from translator.errors import StoreUnavailable
+from translator.storage.sqlite import Database, Migration
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -27,13 +30,28 @@ CREATE TABLE IF NOT EXISTS translations (
     created REAL NOT NULL
 )
 """
-DOCUMENT_SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
+# Whole translated articles (the document-level cache); called "documents" before version 2,
+# a name that belongs to the document store.
+DOCUMENT_TABLE = "translated_documents"
+DOCUMENT_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {DOCUMENT_TABLE} (
     key TEXT PRIMARY KEY,
     document TEXT NOT NULL,
     created REAL NOT NULL
 )
 """
+
+
+def _rename_document_table(connection: sqlite3.Connection) -> None:
+    """Version 2: the old ``documents`` table keeps its rows under its new name."""
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "documents" in tables and DOCUMENT_TABLE not in tables:
+        connection.execute(f"ALTER TABLE documents RENAME TO {DOCUMENT_TABLE}")
+    else:
+        connection.execute(DOCUMENT_SCHEMA)
+
+
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA, _rename_document_table)
 
 
 def cache_key(model_key: str, source_language: str, target_language: str, sentence: str) -> str:
@@ -42,27 +60,32 @@ def cache_key(model_key: str, source_language: str, target_language: str, senten
 
 
 class SentenceCache:
-    """A thread-safe sentence cache; one connection guarded by a lock (SQLite serialises writes anyway)."""
+    """A thread-safe sentence cache that never stops translation.
+
+    A damaged file is moved aside and a fresh one started (``Database``'s cache
+    policy); the lookup that found the damage counts as a miss, so the sentences
+    are translated again. A file deleted or replaced under the process is reopened.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
-        self._connection = connect(path)
-        self._connection.execute(SCHEMA)
-        self._connection.execute(DOCUMENT_SCHEMA)
+        self._db = Database(path, MIGRATIONS, label=f"sentence cache ({path.name})", recreate=True)
+        self._counts = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
-        with self._lock:
-            for offset in range(0, len(keys), 500):
-                chunk = list(keys[offset : offset + 500])
-                marks = ",".join("?" * len(chunk))
-                rows = self._connection.execute(
-                    f"SELECT key, translation FROM translations WHERE key IN ({marks})", chunk
-                )
-                found.update(rows.fetchall())
+        try:
+            with self._db.use() as connection:
+                for offset in range(0, len(keys), 500):
+                    chunk = list(keys[offset : offset + 500])
+                    marks = ",".join("?" * len(chunk))
+                    query = f"SELECT key, translation FROM translations WHERE key IN ({marks})"
+                    found.update(connection.execute(query, chunk).fetchall())
+        except StoreUnavailable:
+            found = {}  # nothing read from a damaged file counts
+        with self._counts:
             self.hits += sum(1 for key in keys if key in found)
             self.misses += sum(1 for key in keys if key not in found)
         return found
@@ -70,32 +93,31 @@ class SentenceCache:
     def put_many(self, rows: Iterable[tuple[str, str, str, str, str, str]]) -> None:
         """Rows are (key, model, source_language, target_language, source, translation)."""
         now = time.time()
-        with self._lock:
-            self._connection.execute("BEGIN IMMEDIATE")
-            try:
-                self._connection.executemany(
-                    "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(*row, now) for row in rows],
-                )
-                self._connection.execute("COMMIT")
-            except BaseException:
-                self._connection.execute("ROLLBACK")
-                raise
+        values = [(*row, now) for row in rows]
+        try:
+            with self._db.transaction() as connection:
+                connection.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?)", values)
+        except StoreUnavailable:
+            pass  # a cache that could not keep them: the next run translates them again
 
     def get_document(self, key: str) -> str | None:
         """A whole translated article (JSON) by its key: a repeated article skips segmentation and detection too."""
-        with self._lock:
-            row = self._connection.execute("SELECT document FROM documents WHERE key = ?", (key,)).fetchone()
-        return str(row[0]) if row else None
+        try:
+            rows = self._db.execute(f"SELECT document FROM {DOCUMENT_TABLE} WHERE key = ?", (key,))
+        except StoreUnavailable:
+            return None
+        return str(rows[0][0]) if rows else None
 
     def put_document(self, key: str, document: str) -> None:
-        with self._lock:
-            self._connection.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", (key, document, time.time()))
+        with suppress(StoreUnavailable):
+            self._db.change(f"INSERT OR REPLACE INTO {DOCUMENT_TABLE} VALUES (?, ?, ?)", (key, document, time.time()))
+
+    def problem(self) -> str | None:
+        """Why the cache is out of use (None while it works); damage found here is repaired here."""
+        return self._db.problem()
 
     def __len__(self) -> int:
-        with self._lock:
-            return int(self._connection.execute("SELECT COUNT(*) FROM translations").fetchone()[0])
+        return int(self._db.execute("SELECT COUNT(*) FROM translations")[0][0])
 
     def close(self) -> None:
-        with self._lock:
-            self._connection.close()
+        self._db.close()

@@ -8,16 +8,15 @@ sentence cache, so a resumed job does not translate them twice.
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from translator.config import Settings
 from translator.document import Document
-from translator.storage.sqlite import connect
+from translator.storage.sqlite import Database, Migration, add_column
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -41,16 +40,22 @@ CREATE TABLE IF NOT EXISTS documents (
     owner TEXT
 )
 """
-MIGRATIONS = {  # columns added after the first release
-    "partial": "ALTER TABLE documents ADD COLUMN partial TEXT",
-    "owner": "ALTER TABLE documents ADD COLUMN owner TEXT",  # the API key's name that created it (NULL: no key)
-}
+# Version 1 is today's table (files from before versioning have it, perhaps without later columns);
+# each later step adds what a release added.
+MIGRATIONS: tuple[Migration, ...] = (
+    SCHEMA,
+    add_column("documents", "partial", "TEXT"),
+    add_column("documents", "owner", "TEXT"),  # the API key's name that created it (NULL: no key)
+)
+RECOVER_HINT = (
+    "Translation still works. To get the document library back, stop the server and run: "
+    "python -m translator store recover (it keeps the damaged file and salvages what it can)."
+)
 LISTING_COLUMNS = (
     "id, title, '' AS text, input_format, requested_source, source_language, target_language, word_count, status,"
     " done, total, error, NULL AS result, created, updated, started, NULL AS partial, owner"
 )
 ANY_OWNER = None  # the ``owner`` argument that does not filter (keys off, or an admin key)
-ACTIVE = ("queued", "running")
 STATUSES = ("queued", "running", "done", "failed", "cancelled")
 
 
@@ -118,23 +123,28 @@ class StoredDocument:
         }
 
 
+def document_store_path(settings: Settings) -> Path:
+    return settings.data_dir / "documents.sqlite3"
+
+
 class DocumentStore:
-    """Thread-safe access to the documents table (WAL, busy timeout, one lock per store)."""
+    """Thread-safe access to the documents table.
+
+    A damaged file, or one deleted or replaced under the server, puts the store
+    out of use: every method raises ``StoreUnavailable`` (the web answers 503)
+    rather than lose writes; translation without the library keeps working.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
-        self._db = connect(path)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute(SCHEMA)
-        columns = {row["name"] for row in self._db.execute("PRAGMA table_info(documents)")}
-        for column, sql in MIGRATIONS.items():
-            if column not in columns:
-                self._db.execute(sql)
+        self._db = Database(path, MIGRATIONS, label=f"document store ({path.name})", remedy=RECOVER_HINT, rows=True)
 
-    def _execute(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._db.execute(sql, args).fetchall()
+    def _execute(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
+        return self._db.execute(sql, args)
+
+    def problem(self) -> str | None:
+        """Why the document features are off (None while they work)."""
+        return self._db.problem()
 
     def create(
         self,
@@ -177,8 +187,7 @@ class DocumentStore:
         return [row["id"] for row in rows]
 
     def delete(self, doc_id: str) -> bool:
-        with self._lock:
-            return self._db.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount > 0
+        return self._db.change("DELETE FROM documents WHERE id = ?", (doc_id,)) > 0
 
     def mark_running(self, doc_id: str) -> None:
         now = time.time()
@@ -227,5 +236,4 @@ class DocumentStore:
         )
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._db.close()

@@ -12,14 +12,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from translator.config import Settings
 from translator.errors import InputError
-from translator.storage.sqlite import connect
+from translator.storage.sqlite import Database, Migration, add_column
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -30,8 +29,9 @@ CREATE TABLE IF NOT EXISTS api_keys (
     admin INTEGER NOT NULL DEFAULT 0
 )
 """
-MIGRATIONS = {"admin": "ALTER TABLE api_keys ADD COLUMN admin INTEGER NOT NULL DEFAULT 0"}  # added after release 1
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA, add_column("api_keys", "admin", "INTEGER NOT NULL DEFAULT 0"))
 COLUMNS = "name, created, rate_limit, admin"
+RECOVER_HINT = "Stop the server and run: python -m translator store recover (it keeps the damaged file)."
 
 
 @dataclass(frozen=True)
@@ -73,13 +73,7 @@ class KeyStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
-        self._db = connect(path)
-        self._db.execute(SCHEMA)
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(api_keys)")}
-        for column, sql in MIGRATIONS.items():
-            if column not in columns:
-                self._db.execute(sql)
+        self._db = Database(path, MIGRATIONS, label=f"key store ({path.name})", remedy=RECOVER_HINT)
 
     def add(self, name: str, rate_limit: str | None = None, admin: bool = False) -> str:
         """Create a key called ``name``; returns the key, which is not stored and cannot be shown again."""
@@ -89,11 +83,10 @@ class KeyStore:
         limit = check_rate_limit(rate_limit) if rate_limit else None
         key = secrets.token_urlsafe(32)
         try:
-            with self._lock:
-                self._db.execute(
-                    "INSERT INTO api_keys (name, key_hash, rate_limit, created, admin) VALUES (?, ?, ?, ?, ?)",
-                    (name, hash_key(key), limit, time.time(), int(admin)),
-                )
+            self._db.change(
+                "INSERT INTO api_keys (name, key_hash, rate_limit, created, admin) VALUES (?, ?, ?, ?, ?)",
+                (name, hash_key(key), limit, time.time(), int(admin)),
+            )
         except sqlite3.IntegrityError:
             raise InputError(f"A key named {name!r} already exists; remove it first or choose another name.") from None
         return key
@@ -103,23 +96,22 @@ class KeyStore:
 
     def lookup_hash(self, key_hash: str) -> ApiKey | None:
         """The key whose hash this is (a browser session keeps the hash, never the key)."""
-        with self._lock:
-            row = self._db.execute(f"SELECT {COLUMNS} FROM api_keys WHERE key_hash = ?", (key_hash,)).fetchone()
-        return ApiKey.from_row(row) if row else None
+        rows = self._db.execute(f"SELECT {COLUMNS} FROM api_keys WHERE key_hash = ?", (key_hash,))
+        return ApiKey.from_row(tuple(rows[0])) if rows else None
 
     def has_keys(self) -> bool:
-        with self._lock:
-            return self._db.execute("SELECT 1 FROM api_keys LIMIT 1").fetchone() is not None
+        return bool(self._db.execute("SELECT 1 FROM api_keys LIMIT 1"))
 
     def all(self) -> list[ApiKey]:
-        with self._lock:
-            rows = self._db.execute(f"SELECT {COLUMNS} FROM api_keys ORDER BY name").fetchall()
-        return [ApiKey.from_row(row) for row in rows]
+        rows = self._db.execute(f"SELECT {COLUMNS} FROM api_keys ORDER BY name")
+        return [ApiKey.from_row(tuple(row)) for row in rows]
 
     def remove(self, name: str) -> bool:
-        with self._lock:
-            return self._db.execute("DELETE FROM api_keys WHERE name = ?", (name,)).rowcount > 0
+        return self._db.change("DELETE FROM api_keys WHERE name = ?", (name,)) > 0
+
+    def problem(self) -> str | None:
+        """Why keys cannot be checked (None while they can): the keyed API answers 503 meanwhile."""
+        return self._db.problem()
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._db.close()

@@ -11,7 +11,8 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.exceptions import HTTPException, default_exceptions
 
-from web import limits
+from translator.errors import StoreUnavailable
+from web import faults, limits
 from web.api import cors
 from web.api import docs as api_docs
 from web.api import documents as api_documents
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
         for code in default_exceptions:
             bp.register_error_handler(code, http_error)
         bp.register_error_handler(HTTPException, http_error)
+        bp.register_error_handler(StoreUnavailable, faults.store_unavailable)
         bp.register_error_handler(Exception, unexpected_error)
         app.register_blueprint(bp)
         app.extensions["csrf"].exempt(bp)

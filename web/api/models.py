@@ -199,11 +199,16 @@ class Health(BaseModel):
     status: Literal["ok"]
 
 
+DEGRADED_HELP = "Parts out of use (documents, keys, cache) with the reason; translation itself works."
+
+
 class NotReady(BaseModel):
     status: Literal["unavailable"]
     error: str
+    degraded: dict[str, str] = Field(default_factory=dict, description=DEGRADED_HELP)
 
 
 class Ready(BaseModel):
-    status: Literal["ready"]
+    status: Literal["ready", "degraded"]
     pairs: list[str]
+    degraded: dict[str, str] = Field(default_factory=dict, description=DEGRADED_HELP)
