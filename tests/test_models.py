@@ -285,3 +285,9 @@ def test_a_download_from_the_index_gets_the_same_checks(
     good = CliRunner().invoke(main, [*install, "de", "en"])
     assert good.exit_code == 0 and "installed translate-de_en-test@1.0" in good.output, good.output
     assert not any((tmp_path / "downloads").iterdir())
+
+
+def test_a_huge_metadata_file_is_not_read(tmp_path: Path) -> None:
+    files = {**package_files(), "pkg/metadata.json": json.dumps({"from_code": "de", "to_code": "en", "x": "y" * 2**21})}
+    with pytest.raises(ModelError, match=r"metadata\.json is larger than"):
+        check_package_file(make_zip(tmp_path / "p.argosmodel", files))

@@ -51,6 +51,9 @@ Inputs differing only in suffix keep it (bericht.txt.de-en.html, bericht.md.de-e
 two inputs with the same relative name (files from different folders) get -2,
 -3... (bericht-2.de-en.html). Folders are read recursively for {SUFFIXES}
 files, leaving out hidden entries and OUT itself.
+Nothing under OUT is an input (for globs and files too); symlinked folders
+are not followed (nor by '**'); only regular files are read, FIFOs, sockets
+and devices are listed as skipped.
 JSON outputs leave out per-run fields (timings, cached flags, cache path), so
 the same input, model and options always give the same bytes.
 
