@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from flask import Blueprint, Flask, current_app, g, request
 from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter
-from limits import parse_many
 
-from translator import ConfigError, Settings
+from translator import Settings
 from translator.storage.keys import ApiKey, KeyStore, key_store_path
 from web.api.spec import error_response
 
@@ -35,14 +34,10 @@ class ApiAccess:
 
 
 def init_app(app: Flask, settings: Settings) -> ApiAccess:
-    """Create the key store and the limiter for this app (limits apply only to blueprints passed to protect)."""
-    if settings.rate_limit.strip():
-        try:
-            parse_many(settings.rate_limit)
-        except ValueError:
-            raise ConfigError(
-                f"TRANSLATOR_RATE_LIMIT must look like '120 per minute', got {settings.rate_limit!r}"
-            ) from None
+    """Create the key store and the limiter for this app (limits apply only to blueprints passed to protect).
+
+    The rate limit's syntax was checked with the settings (``config.check_rate_limit``).
+    """
     limiter = Limiter(
         key_func=client_key,
         app=app,
