@@ -7,7 +7,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import ROOT
+from translator.cli.serve import gunicorn_command
 from translator.storage.documents import DocumentStore
 
 
@@ -41,8 +41,7 @@ class Gunicorn:
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind",
-                   f"127.0.0.1:{self.port}", "app:create_app()"]  # fmt: skip
+        command = gunicorn_command(f"127.0.0.1:{self.port}")  # what `translator serve` runs
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
