@@ -37,4 +37,4 @@ VOLUME ["/data"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/ready', timeout=8)"]
-CMD ["gunicorn", "--config", "python:web.gunicorn_conf", "--bind", "0.0.0.0:8000", "app:create_app()"]
+CMD ["gunicorn", "--config", "web/gunicorn_conf.py", "--bind", "0.0.0.0:8000", "app:create_app()"]

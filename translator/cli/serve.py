@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import click
@@ -11,15 +12,16 @@ import click
 from translator.cli.common import settings_from
 
 # The app module (app.py) and the web package sit next to the translator package, in a checkout and in an
-# installed environment alike: gunicorn imports them from there, whatever the current directory holds.
+# installed environment alike. gunicorn runs in that directory, and Python's -P keeps any other current
+# directory off sys.path, so a user's own app.py or web/ never shadows them.
 CODE_ROOT = Path(__file__).resolve().parents[2]
-GUNICORN_CONFIG = "python:web.gunicorn_conf"
+GUNICORN_CONFIG = CODE_ROOT / "web" / "gunicorn_conf.py"
 APP = "app:create_app()"
 
 
 def gunicorn_command(bind: str) -> list[str]:
-    return [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONFIG, "--pythonpath", str(CODE_ROOT),
-            "--bind", bind, APP]  # fmt: skip
+    """The server command; run it with CODE_ROOT as the current directory."""
+    return [sys.executable, "-P", "-m", "gunicorn", "--config", str(GUNICORN_CONFIG), "--bind", bind, APP]
 
 
 @click.command()
@@ -28,7 +30,15 @@ def gunicorn_command(bind: str) -> list[str]:
 def serve(ctx: click.Context, bind: str) -> None:
     """Run the web service with gunicorn and the production config (web/gunicorn_conf.py).
 
-    The settings given as options reach the server as TRANSLATOR_* variables.
+    The settings given as options reach the server as TRANSLATOR_* variables, with paths made absolute
+    (the server runs in the code's directory).
     """
-    environment = {**os.environ, **settings_from(ctx).to_env()}
+    settings = settings_from(ctx)
+    absolute = {
+        spec.name: value.resolve()
+        for spec in fields(settings)
+        if isinstance(value := getattr(settings, spec.name), Path)
+    }
+    environment = {**os.environ, **settings.with_overrides(**absolute).to_env()}
+    os.chdir(CODE_ROOT)
     os.execvpe(sys.executable, gunicorn_command(bind), environment)
