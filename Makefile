@@ -40,7 +40,7 @@ run: $(DEPS_STAMP) $(TEST_MODEL)
 			echo "For real translations: make run MODEL=path/to/translate-de_en.argosmodel"; \
 			$(PY) -m translator models install $(TEST_MODEL); \
 		fi; fi
-	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) 'app:create_app()'
+	$(PY) -m translator serve --bind $(HOST):$(PORT)
 
 test: $(DEPS_STAMP) $(TEST_MODEL)
 	tools/ensure-chromium.sh

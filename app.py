@@ -12,6 +12,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import web
 from translator import Settings, Translator
 from translator.errors import StoreUnavailable
 from translator.jobs import JobRunner
@@ -25,7 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` may carry ``TRANSLATOR_SETTINGS`` (a Settings) and Flask options (tests)."""
     config = config or {}
     settings: Settings = config.get("TRANSLATOR_SETTINGS") or Settings.from_env()
-    app = Flask(__name__, template_folder="templates", static_folder="static")
+    app = Flask(__name__, root_path=str(_assets_root()), template_folder="templates", static_folder="static")
     app.config.update(
         MAX_CONTENT_LENGTH=settings.upload_max_bytes,
         SECRET_KEY=_secret_key(settings.data_dir),
@@ -54,6 +55,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         with suppress(StoreUnavailable):  # logged with the file's path; the document features answer 503
             jobs.resume_pending()
     return app
+
+
+def _assets_root() -> Path:
+    """Where templates/ and static/ are: inside the web package when installed (pyproject maps them there),
+    beside this file in a checkout."""
+    installed = Path(web.__file__).resolve().parent
+    return installed if (installed / "templates").is_dir() else Path(__file__).resolve().parent
 
 
 def _warn_without_model(translator: Translator) -> None:

@@ -6,7 +6,6 @@ import json
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -14,6 +13,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from translator.cli.serve import gunicorn_command
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -80,13 +81,12 @@ def call(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
 
 
 class Gunicorn:
-    """The production server (gunicorn.conf.py) on a free port, started and waited for until /ready answers 200."""
+    """The production server (what `translator serve` runs) on a free port, waited for until /ready answers 200."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind",
-                   f"127.0.0.1:{self.port}", "app:create_app()"]  # fmt: skip
+        command = gunicorn_command(f"127.0.0.1:{self.port}")
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

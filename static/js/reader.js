@@ -8,7 +8,7 @@
   if (!reader) return;
 
   const VIEWS = ["both", "original", "translation"];
-  const ACTIVE = ["queued", "running"];
+  const ACTIVE = reader.dataset.activeStatuses.split(" "); // from translator.status, not a copy
   let highlighted = null;
 
   // --- Hover or focus a sentence: highlight it and its counterpart on the other side.

@@ -26,15 +26,15 @@ from translator.batch.manifest import MANIFEST_NAME, Manifest, locked, remove_st
 from translator.batch.plan import describe_plan, plan
 from translator.batch.progress import progress_for
 from translator.batch.work import Options, Outcome, translate_item, unchanged
-from translator.cli.common import fail, say, settings_from
+from translator.cli.common import say, settings_from, source_option, target_option
 from translator.config import Settings
 from translator.engine import ArgosEngine
-from translator.errors import InputError, TranslatorError
+from translator.errors import InputError
 from translator.exports import EXPORT_FORMATS
 from translator.formats import ARTICLE_SUFFIXES
 from translator.languages import check_pair
 from translator.models import demo_notice, list_models
-from translator.pipeline import LANGUAGE_CODE, Translator
+from translator.pipeline import Translator
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -87,20 +87,12 @@ def _formats(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ..
     return tuple(dict.fromkeys(chosen))
 
 
-def _language(_ctx: click.Context, param: click.Parameter, value: str) -> str:
-    code = value.strip().lower()
-    if not LANGUAGE_CODE.match(code) or (param.name == "target" and code == "auto"):
-        raise click.BadParameter(f"{value!r} is not a language code such as 'de'.")
-    return code
-
-
 @click.command(epilog=EPILOG)
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output directory (created if missing); holds the outputs and the manifest.")  # fmt: skip
-@click.option("--source", default="auto", show_default=True, callback=_language,
-              help="Source language code, or auto to detect it per file.")  # fmt: skip
-@click.option("--target", default="en", show_default=True, callback=_language, help="Target language code.")
+@source_option
+@target_option
 @click.option("--format", "formats", multiple=True, callback=_formats, metavar="LIST",
               help=f"Comma-separated output formats: {', '.join(EXPORT_FORMATS)} or all "
                    f"[default: {DEFAULT_FORMATS}].")  # fmt: skip
@@ -121,15 +113,12 @@ def batch(
     """Translate INPUT... (files, folders, globs) into bilingual files in --out; re-run to resume."""
     settings = _settings(ctx, jobs)
     options = Options(source, target, formats, out_dir)
-    try:
-        items, warnings, skipped = discover(inputs, out_dir)
-        for name in skipped:
-            say(f"skipped: {name}: only regular files are read", err=True)
-        if not items:
-            raise InputError(f"No article files ({SUFFIXES}) matched " + " ".join(inputs))
-        check_pair(ArgosEngine(settings).pairs(), source, target)  # exit 3 before anything starts
-    except TranslatorError as error:
-        fail(error)
+    items, warnings, skipped = discover(inputs, out_dir)
+    for name in skipped:
+        say(f"skipped: {name}: only regular files are read", err=True)
+    if not items:
+        raise InputError(f"No article files ({SUFFIXES}) matched " + " ".join(inputs))
+    check_pair(ArgosEngine(settings).pairs(), source, target)  # exit 3 before anything starts
     if notice := demo_notice(list_models(settings.resolved_model_dir)[0]):
         warnings.append(notice)
     for warning in warnings:
@@ -144,8 +133,6 @@ def batch(
     try:
         with locked(out_dir), _stop_on_signals() as stop:
             code = _run(Translator(settings), items, skipped, options, jobs, stop)
-    except InputError as error:
-        fail(error)
     except KeyboardInterrupt:  # a second Ctrl-C before any file started
         say("Interrupted before translating. Run the same command again to resume.", err=True)
         code = EXIT_INTERRUPTED

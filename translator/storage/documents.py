@@ -16,6 +16,7 @@ from typing import Any
 
 from translator.config import Settings
 from translator.document import Document
+from translator.status import ACTIVE, JobStatus
 from translator.storage.sqlite import Database, Migration, add_column
 
 SCHEMA = """
@@ -56,7 +57,6 @@ LISTING_COLUMNS = (
     " done, total, error, NULL AS result, created, updated, started, NULL AS partial, owner"
 )
 ANY_OWNER = None  # the ``owner`` argument that does not filter (keys off, or an admin key)
-STATUSES = ("queued", "running", "done", "failed", "cancelled")
 
 
 @dataclass
@@ -83,13 +83,13 @@ class StoredDocument:
     @property
     def progress(self) -> float:
         """Percentage of sentences done (100 when finished)."""
-        if self.status == "done":
+        if self.status == JobStatus.DONE:
             return 100.0
         return round(100.0 * self.done / self.total, 1) if self.total else 0.0
 
     @property
     def eta_seconds(self) -> float | None:
-        if self.status != "running" or not self.started or not self.done or not self.total:
+        if self.status != JobStatus.RUNNING or not self.started or not self.done or not self.total:
             return None
         elapsed = time.time() - self.started
         return round(elapsed / self.done * (self.total - self.done), 1)
@@ -159,8 +159,8 @@ class DocumentStore:
         now = time.time()
         self._execute(
             "INSERT INTO documents (id, title, text, input_format, requested_source, target_language, word_count,"
-            " status, created, updated, owner) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
-            (doc_id, title, text, input_format, source, target, len(text.split()), now, now, owner),
+            " status, created, updated, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, title, text, input_format, source, target, len(text.split()), JobStatus.QUEUED, now, now, owner),
         )
         return doc_id
 
@@ -183,7 +183,8 @@ class DocumentStore:
         return [StoredDocument(**dict(row)) for row in rows]
 
     def active_ids(self) -> list[str]:
-        rows = self._execute("SELECT id FROM documents WHERE status IN ('queued', 'running') ORDER BY created")
+        marks = ", ".join("?" * len(ACTIVE))
+        rows = self._execute(f"SELECT id FROM documents WHERE status IN ({marks}) ORDER BY created", ACTIVE)
         return [row["id"] for row in rows]
 
     def delete(self, doc_id: str) -> bool:
@@ -192,7 +193,8 @@ class DocumentStore:
     def mark_running(self, doc_id: str) -> None:
         now = time.time()
         self._execute(
-            "UPDATE documents SET status='running', started=?, updated=?, error=NULL WHERE id=?", (now, now, doc_id)
+            "UPDATE documents SET status=?, started=?, updated=?, error=NULL WHERE id=?",
+            (JobStatus.RUNNING, now, now, doc_id),
         )
 
     def set_progress(self, doc_id: str, done: int, total: int) -> None:
@@ -209,9 +211,10 @@ class DocumentStore:
     def finish(self, doc_id: str, document: Document) -> None:
         total = len(document.sentences)
         self._execute(
-            "UPDATE documents SET status='done', result=?, title=?, source_language=?, done=?, total=?, updated=?,"
+            "UPDATE documents SET status=?, result=?, title=?, source_language=?, done=?, total=?, updated=?,"
             " error=NULL, partial=NULL WHERE id=?",
             (
+                JobStatus.DONE,
                 json.dumps(document.to_dict(), ensure_ascii=False),
                 document.title[:300],
                 document.source_language,
@@ -222,17 +225,16 @@ class DocumentStore:
             ),
         )
 
-    def set_status(self, doc_id: str, status: str, error: str | None = None) -> None:
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status}")
+    def set_status(self, doc_id: str, status: JobStatus, error: str | None = None) -> None:
         self._execute(
-            "UPDATE documents SET status=?, error=?, updated=? WHERE id=?", (status, error, time.time(), doc_id)
+            "UPDATE documents SET status=?, error=?, updated=? WHERE id=?",
+            (JobStatus(status), error, time.time(), doc_id),
         )
 
     def requeue(self, doc_id: str) -> None:
         self._execute(
-            "UPDATE documents SET status='queued', done=0, result=NULL, partial=NULL, error=NULL, updated=? WHERE id=?",
-            (time.time(), doc_id),
+            "UPDATE documents SET status=?, done=0, result=NULL, partial=NULL, error=NULL, updated=? WHERE id=?",
+            (JobStatus.QUEUED, time.time(), doc_id),
         )
 
     def close(self) -> None:

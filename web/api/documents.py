@@ -20,6 +20,7 @@ from spectree import Response, SpecTree
 from translator import InputError, TranslatorError
 from translator.errors import UnsupportedPairError
 from translator.formats import to_article_text
+from translator.status import JobStatus, is_active
 from translator.storage.documents import StoredDocument
 from web.api.common import check_languages, fail, validated
 from web.api.models import Document as DocumentModel
@@ -85,7 +86,7 @@ def create_document() -> ResponseReturnValue:
         fail(400, str(error))
     except Exception as error:
         message = str(error) if isinstance(error, TranslatorError) else f"Internal error: {type(error).__name__}"
-        svc.store.set_status(doc_id, "failed", message)
+        svc.store.set_status(doc_id, JobStatus.FAILED, message)
         if not isinstance(error, TranslatorError):
             raise
         fail(500, f"Cannot translate text: {message}")
@@ -116,8 +117,8 @@ def document_result(doc_id: str) -> ResponseReturnValue:
     """The aligned bilingual document; 409 while the job is queued or running, or when it failed."""
     stored = _get(doc_id)
     document = stored.document()
-    if stored.status != "done" or document is None:
-        if stored.status in ("queued", "running"):
+    if stored.status != JobStatus.DONE or document is None:
+        if is_active(stored.status):
             fail(409, f"The translation is {stored.status} ({stored.progress:g}% done); poll the status and try again.")
         fail(409, f"The translation is {stored.status}: {stored.error or 'no result'}")
     return document.to_dict()

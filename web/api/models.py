@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from translator.status import JobStatus
+
 NonEmptyText = Annotated[str, Field(min_length=1)]
 LanguageCode = Annotated[str, Field(min_length=1, max_length=20, examples=["de", "auto"])]
 ApiKeyField = Annotated[str | None, Field(None, max_length=200, description="API key (or header X-API-Key).")]
@@ -173,7 +175,7 @@ class DocumentStatus(BaseModel):
 
     id: str
     title: str
-    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    status: JobStatus
     progress: float
     eta_seconds: float | None
     done_sentences: int

@@ -30,13 +30,13 @@ from translator.exports import EXPORT_FORMATS, render
 from translator.formats import ARTICLE_SUFFIXES, FORMATS, format_for, load_article, to_article_text
 from translator.languages import check_pair, language_name
 from translator.models import INSTALL_COMMAND
+from translator.status import ACTIVE, JobStatus, is_active
 from translator.storage.documents import StoredDocument
 from web import limits
 from web.reader import errors as reader_errors
 from web.reader import signin
 from web.reader.errors import human_size, secure
 from web.reader.view import (
-    ACTIVE,
     format_time,
     iso_time,
     percent,
@@ -61,6 +61,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["isotime"] = iso_time
     app.jinja_env.filters["language"] = language_name
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.tests["active"] = is_active
+    app.jinja_env.globals["active_statuses"] = " ".join(ACTIVE)
 
 
 @bp.before_request
@@ -247,7 +249,7 @@ def export(doc_id: str, fmt: str) -> ResponseReturnValue:
     if fmt not in EXPORT_FORMATS:
         abort(404)
     document = stored.document()
-    if stored.status != "done" or document is None:
+    if stored.status != JobStatus.DONE or document is None:
         return reader_errors.error_page(
             409, "The translation is not finished yet; exports are ready when it is.", "Not ready"
         )
@@ -268,7 +270,7 @@ def _back(stored: StoredDocument) -> ResponseReturnValue:
 def retranslate(doc_id: str) -> ResponseReturnValue:
     """Run the job again (after a model update, or a failure); the sentence cache makes repeats quick."""
     stored = _stored(doc_id)
-    if stored.status in ACTIVE:
+    if is_active(stored.status):
         flash(f"“{stored.title}” is already being translated.", "info")
         return _back(stored)
     services().store.requeue(doc_id)

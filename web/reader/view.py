@@ -19,11 +19,11 @@ from translator.document import Block, Detection, Document
 from translator.flags import FLAG_HELP
 from translator.languages import language_name
 from translator.models import provenance_demo_notice
+from translator.status import JobStatus, is_active
 from translator.storage.documents import StoredDocument
 
 KIND_LABELS = {"title": "Title", "subtitle": "Kicker", "byline": "Byline", "heading": "Heading",
                "paragraph": "Paragraph", "footer": "Footer"}  # fmt: skip
-ACTIVE = ("queued", "running")
 
 
 def percent(confidence: float) -> int:
@@ -141,7 +141,7 @@ class ReaderView:
 
     @property
     def active(self) -> bool:
-        return self.stored.status in ACTIVE
+        return is_active(self.stored.status)
 
     @property
     def source_language(self) -> str:
@@ -182,7 +182,7 @@ class ReaderView:
 
     @property
     def seconds(self) -> float | None:
-        if self.document is None or self.stored.status != "done":
+        if self.document is None or self.stored.status != JobStatus.DONE:
             return None
         total_ms = self.document.timings.get("total_ms")
         return round(total_ms / 1000, 2) if total_ms is not None else None
@@ -194,7 +194,7 @@ class ReaderView:
 
 def reader_view(stored: StoredDocument) -> ReaderView:
     """The finished document, or while a job runs the partial one with its finished blocks marked ready."""
-    document = stored.document() if stored.status == "done" else None
+    document = stored.document() if stored.status == JobStatus.DONE else None
     done_sentences = len(document.sentences) if document is not None else 0
     if document is None:
         partial = stored.partial_document()
@@ -205,7 +205,7 @@ def reader_view(stored: StoredDocument) -> ReaderView:
         seen = 0
         for number, block in enumerate(document.blocks, 1):
             seen += len(block.sentences)
-            ready = stored.status == "done" or seen <= done_sentences
+            ready = stored.status == JobStatus.DONE or seen <= done_sentences
             rows.append(_row(number, block, ready, document.source_language))
     return ReaderView(stored, document, rows, sum(1 for row in rows if row.ready))
 

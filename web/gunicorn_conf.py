@@ -1,4 +1,4 @@
-"""Production gunicorn settings: one worker process with threads.
+"""Production gunicorn settings (``gunicorn --config web/gunicorn_conf.py``): one worker process with threads.
 
 CTranslate2 translators are not fork-safe and a model is large: threads in one
 process share the loaded model, and CTranslate2 spreads each batch over the
