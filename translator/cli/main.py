@@ -38,5 +38,5 @@ def main(ctx: click.Context, **raw: str | None) -> None:
     ctx.obj = {name: parse_setting(name, value) for name, value in raw.items() if value is not None}
 
 
-for command in (translate, serve, models, show_settings, batch, keys):
+for command in (translate, serve, models, show_settings, batch, keys, store):
     main.add_command(command)
