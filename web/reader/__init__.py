@@ -249,7 +249,7 @@ def export(doc_id: str, fmt: str) -> ResponseReturnValue:
         )
     exported = render(document, fmt)
     name = f"{slug(document.title)}.{document.source_language}-{document.target_language}.{exported.extension}"
-    response = Response(exported.content, mimetype=exported.mimetype)
+    response = Response(exported.content, content_type=exported.content_type)  # charset included: not twice
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
