@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
+from translator import html_translate
 from translator.errors import InputError
 from translator.formats import html_to_markdown
-from translator.html_translate import translatable_nodes
 from translator.htmlguard import MAX_DEPTH, check_html
 
 ATTACK = "<div>" * 30_000 + "<p>Hallo Welt.</p>"  # 150 KB: 45 s of one request thread before the fix
@@ -76,17 +76,37 @@ def test_unreadable_declaration_is_input_error_not_a_crash() -> None:
         html_to_markdown("<p>Hallo</p><![<![<![")
 
 
-@pytest.mark.parametrize(
-    "convert", [html_to_markdown, lambda html: translatable_nodes(BeautifulSoup(html, "html.parser"))]
-)
-def test_work_grows_linearly_with_nesting_under_the_limit(convert: Callable[[str], object]) -> None:
-    """Each level holds a block and a text node: per-element walks of the subtree or the parents were quadratic."""
+def fake_translate_texts(translator: object, texts: list[str], source: str, target: str) -> list[str]:
+    """Stands in for the model in these pure-logic checks of the HTML walk (upper-cases each text)."""
+    return [text.upper() for text in texts]
 
-    def page(levels: int) -> str:
-        return "<div><p>Ein Satz.</p>" * levels + "</div>" * levels
 
-    small, large = executed_lines(lambda: convert(page(400))), executed_lines(lambda: convert(page(800)))
-    assert large / small < 2.4, (small, large)  # linear: about 2; the old code: above 3
+def nested_page(levels: int) -> str:
+    """Each level holds a block and a text node: 400 levels are legal (under MAX_DEPTH)."""
+    return "<div><p>Ein Satz.</p>" * levels + "</div>" * levels
+
+
+def side_by_side_page(nodes: int) -> str:
+    return "<p>" + "Wort<br>" * nodes + "</p>"
+
+
+@pytest.mark.parametrize("page", [nested_page, side_by_side_page])
+def test_translate_html_work_grows_linearly(page: Callable[[int], str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: each text node walked its parents, and each was replaced in the tree with a scan of its siblings."""
+    monkeypatch.setattr(html_translate, "translate_texts", fake_translate_texts)
+
+    def work(size: int) -> int:
+        return executed_lines(lambda: html_translate.translate_html(None, [page(size)], "de", "en"))  # type: ignore[arg-type]
+
+    small, large = work(400), work(800)
+    assert large / small < 2.2, (small, large)  # linear: about 2
+
+
+def test_html_to_markdown_work_grows_linearly() -> None:
+    """A find() per element walked the depth each time; under MAX_DEPTH that stays small, and one walk keeps it so."""
+    small = executed_lines(lambda: html_to_markdown(nested_page(400)))
+    large = executed_lines(lambda: html_to_markdown(nested_page(800)))
+    assert large / small < 2.2, (small, large)
 
 
 def test_moderately_nested_legal_page_still_converts() -> None:
