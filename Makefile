@@ -44,6 +44,7 @@ run: $(DEPS_STAMP) $(TEST_MODEL)
 
 test: $(DEPS_STAMP) $(TEST_MODEL)
 	tools/ensure-chromium.sh
+	tools/ensure-nginx.sh
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest
@@ -59,6 +60,7 @@ bench: $(DEPS_STAMP) $(TEST_MODEL)
 	$(PY) bench/server.py $(if $(MODEL),--model $(MODEL) --requests 8)
 	$(PY) bench/manifest.py
 	$(PY) bench/storage.py
+	$(PY) bench/html_depth.py --quick
 
 bench-model: $(BENCH_MODEL)
 

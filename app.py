@@ -19,6 +19,7 @@ from translator.jobs import JobRunner
 from translator.models import INSTALL_HINT, list_models
 from translator.storage.documents import DocumentStore, document_store_path
 from web import api, faults, limits, logs, ops, reader
+from web.bodies import BoundedRequest
 from web.services import Services
 
 
@@ -27,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     config = config or {}
     settings: Settings = config.get("TRANSLATOR_SETTINGS") or Settings.from_env()
     app = Flask(__name__, root_path=str(_assets_root()), template_folder="templates", static_folder="static")
+    app.request_class = BoundedRequest  # a chunked body over the limit is a 413, not a body cut short
     app.config.update(
         MAX_CONTENT_LENGTH=settings.upload_max_bytes,
         SECRET_KEY=_secret_key(settings.data_dir),

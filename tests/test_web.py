@@ -399,6 +399,7 @@ def test_every_export_downloads(reader_client: Any, shared_id: str, fmt: str) ->
     response = reader_client.get(f"/documents/{shared_id}/export/{fmt}")
     mimetype, extension = EXPORTS[fmt]
     assert response.status_code == 200 and response.mimetype == mimetype
+    assert response.headers["Content-Type"].count("charset=") == (0 if fmt == "json" else 1)  # once, not twice
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="alibaba-ist-auf-grossem-expansionskurs.de-en{extension}"'
     )

@@ -30,7 +30,7 @@ XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 @dataclass(frozen=True)
 class Export:
     content: bytes
-    mimetype: str
+    content_type: str  # the full header value, charset included
     extension: str
 
 
@@ -139,7 +139,7 @@ RENDERERS: dict[str, tuple[Callable[[Document], bytes], str, str]] = {
     "md": (render_markdown, "text/markdown; charset=utf-8", "md"),
     "tsv": (render_tsv, "text/tab-separated-values; charset=utf-8", "tsv"),
     "json": (render_json, "application/json", "json"),
-    "xliff": (render_xliff, "application/x-xliff+xml", "xlf"),
+    "xliff": (render_xliff, "application/x-xliff+xml; charset=utf-8", "xlf"),
 }
 EXPORT_FORMATS = tuple(RENDERERS)
 
@@ -148,5 +148,5 @@ def render(document: Document, fmt: str) -> Export:
     """Render a document in one of EXPORT_FORMATS, from its stable fields only."""
     if fmt not in RENDERERS:
         raise InputError(f"Unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}.")
-    renderer, mimetype, extension = RENDERERS[fmt]
-    return Export(renderer(Document.from_dict(document.stable_dict())), mimetype, extension)
+    renderer, content_type, extension = RENDERERS[fmt]
+    return Export(renderer(Document.from_dict(document.stable_dict())), content_type, extension)

@@ -8,9 +8,14 @@ order, so the same segmenter classifies every format.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from translator.errors import InputError
+from translator.htmlguard import check_html
 from translator.textio import decode_article
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 FORMATS = ("text", "markdown", "html")
 DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "nav", "form", "button", "head")
@@ -46,18 +51,20 @@ def load_article(data: bytes, name: str) -> str:
 
 
 def html_to_markdown(html: str) -> str:
-    """Leaf block elements in document order, as Markdown lines separated by blank lines."""
+    """Leaf block elements in document order, as Markdown lines separated by blank lines.
+
+    Checked by check_html first, and walked once: the work grows with the page, not with its nesting.
+    """
     from bs4 import BeautifulSoup, Tag  # imported on first use: a server that never sees HTML saves ~5 MB
 
+    check_html(html)
     soup = BeautifulSoup(html, "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for tag in soup.find_all(DROP_TAGS):
+    for tag in _outermost(soup, DROP_TAGS):
         tag.decompose()
     root = soup.find("article") or soup.body or soup
     blocks: list[str] = []
-    for element in root.find_all(BLOCK_TAGS) if isinstance(root, Tag) else []:
-        if element.find(BLOCK_TAGS):
-            continue  # only leaves: a container's text comes from its children
+    for element in _leaf_blocks(root) if isinstance(root, Tag) else []:
         text = " ".join(element.get_text("").split())
         if not text:
             continue
@@ -76,3 +83,41 @@ def html_to_markdown(html: str) -> str:
     if title and not any(b.startswith("# ") for b in blocks):
         blocks.insert(0, "# " + title)
     return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def _outermost(root: Tag, names: tuple[str, ...]) -> list[Tag]:
+    """Elements named ``names`` that are not inside another one, in document order (their subtrees are skipped)."""
+    found: list[Tag] = []
+    stack = _child_tags(root)
+    while stack:
+        tag = stack.pop()
+        if tag.name in names:
+            found.append(tag)
+        else:
+            stack.extend(_child_tags(tag))
+    return found
+
+
+def _leaf_blocks(root: Tag) -> list[Tag]:
+    """Block elements under ``root`` with no block element inside, in document order.
+
+    A container's text comes from its children. One walk that remembers each
+    block's nearest block ancestor: a find() per element walked every subtree again.
+    """
+    blocks: list[Tag] = []
+    containers: set[int] = set()
+    stack: list[tuple[Tag, Tag | None]] = [(child, None) for child in _child_tags(root)]
+    while stack:
+        tag, enclosing = stack.pop()
+        if tag.name in BLOCK_TAGS:
+            blocks.append(tag)
+            if enclosing is not None:
+                containers.add(id(enclosing))
+            enclosing = tag
+        stack.extend((child, enclosing) for child in _child_tags(tag))
+    return [block for block in blocks if id(block) not in containers]
+
+
+def _child_tags(tag: Tag) -> list[Tag]:
+    """Child elements last to first, so that popping them from a stack visits them in document order."""
+    return [cast("Tag", child) for child in reversed(tag.contents) if getattr(child, "name", None)]  # strings: None

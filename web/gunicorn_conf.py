@@ -17,6 +17,9 @@ from translator.config import Settings
 workers = 1
 worker_class = "gthread"
 threads = Settings.from_env().threads
+# With gthread, `timeout` restarts a worker whose main loop stops answering; it never ends a request thread
+# that is busy or waiting for a slow client. Per-request bounds come from the proxy in front
+# (docker/nginx.conf: slow clients wait in nginx), the body limit and the input checks (check_html).
 timeout = 120
 graceful_timeout = 60
 keepalive = 5

@@ -14,6 +14,7 @@ from translator.cli.keys import keys
 from translator.cli.models import models
 from translator.cli.serve import serve
 from translator.cli.settings import show_settings
+from translator.cli.store import store
 from translator.cli.translate import translate
 from translator.config import Settings, env_name, parse_setting
 

@@ -175,7 +175,10 @@ def detect_preview() -> ResponseReturnValue:
     """What auto-detect would choose for the text typed so far (the home page asks as you paste)."""
     text = request.form.get("text", "")[:DETECT_PREVIEW_CHARS]
     if request.form.get("format") == "html":
-        text = to_article_text(text, "html")
+        try:
+            text = to_article_text(text, "html")
+        except InputError as error:  # e.g. nested too deep: the same message the form would give
+            return jsonify(language=None, message=str(error))
     if len(text.strip()) < 20:
         return jsonify(language=None, message="Paste a few sentences to detect the language.")
     detection = services().translator.detector.detect(text)
@@ -255,7 +258,7 @@ def export(doc_id: str, fmt: str) -> ResponseReturnValue:
         )
     exported = render(document, fmt)
     name = f"{slug(document.title)}.{document.source_language}-{document.target_language}.{exported.extension}"
-    response = Response(exported.content, mimetype=exported.mimetype)
+    response = Response(exported.content, content_type=exported.content_type)  # charset included: not twice
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
