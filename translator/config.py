@@ -69,6 +69,21 @@ class Settings:
     proxy_hops: int = _setting(
         0, "Reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted (rate limits per real client)."
     )
+    fetch_timeout: float = _setting(
+        10.0, "Seconds to connect to a server and to wait for each read when fetching a URL; 3x this for a whole page."
+    )
+    fetch_max_bytes: int = _setting(10 * 1024 * 1024, "Largest page or feed fetched from a URL, in bytes.")
+    fetch_max_redirects: int = _setting(5, "Most redirects followed when fetching a URL (each one is checked).")
+    fetch_user_agent: str = _setting(
+        "article-translator/1.0 (offline translation of an article a user asked for)",
+        "User-Agent header sent when fetching a URL.",
+    )
+    fetch_allow_private: bool = _setting(
+        False, "Allow URLs on loopback, private and link-local addresses (intranets); off: only public addresses."
+    )
+    extract_comments: bool = _setting(
+        True, "Keep readers' comments found on a web page, as comment blocks after the article."
+    )
     log_format: str = _setting("text", "Log format: text (readable) or json (one object per line).")
     log_article_text: bool = _setting(
         False, "Include article text in debug logs (off: logs never contain article text)."
@@ -117,10 +132,12 @@ class Settings:
 
     def validate(self) -> None:
         for name in ("beam_size", "max_batch_size", "max_decoding_length", "max_chars", "upload_max_bytes",
-                     "threads", "job_workers", "api_max_chars", "api_max_batch"):  # fmt: skip
+                     "threads", "job_workers", "api_max_chars", "api_max_batch", "fetch_max_bytes"):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ConfigError(f"{env_name(name)} must be at least 1, got {getattr(self, name)}")
-        for name in ("inter_threads", "intra_threads", "proxy_hops"):
+        if self.fetch_timeout <= 0:
+            raise ConfigError(f"TRANSLATOR_FETCH_TIMEOUT must be positive, got {self.fetch_timeout}")
+        for name in ("inter_threads", "intra_threads", "proxy_hops", "fetch_max_redirects"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{env_name(name)} must not be negative")
         if self.log_format not in ("text", "json"):
@@ -153,6 +170,11 @@ def _parse(name: str, type_name: Any, raw: str) -> Any:
             return int(value)
         except ValueError:
             raise ConfigError(f"{env_name(name)} must be an integer, got {raw!r}") from None
+    if "float" in kind:
+        try:
+            return float(value)
+        except ValueError:
+            raise ConfigError(f"{env_name(name)} must be a number, got {raw!r}") from None
     if "Path" in kind:
         return Path(value).expanduser()
     return value

@@ -14,18 +14,24 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from translator.errors import InputError
-from translator.textio import ARTICLE_SUFFIXES
+from translator.sources import ARTICLE_SUFFIXES
 
 GLOB_CHARACTERS = frozenset("*?[")
 
 
 @dataclass(frozen=True)
 class Item:
-    """One input file: where to read it, its key in the manifest, and the stem of its outputs."""
+    """One input (a file, or a page by URL): where to read it, its key in the manifest, the stem of its outputs."""
 
     path: Path
-    key: str  # unique relative name (POSIX), e.g. "sub/article.md"
-    base: str  # output stem relative to --out, e.g. "sub/article"
+    key: str  # unique relative name (POSIX), e.g. "sub/article.md"; for a page, its URL
+    base: str  # output stem relative to --out, e.g. "sub/article"; for a page, from its host and path
+    url: str = ""
+
+    @property
+    def source(self) -> str:
+        """Where the input comes from, for the manifest and messages."""
+        return self.url or str(self.path)
 
     def output_name(self, source_language: str, target: str, extension: str) -> str:
         """``sub/article.de-en.html``: the input's stem, the language pair, the export's extension."""

@@ -18,11 +18,11 @@ from translator.cli.batch import batch
 from translator.cli.common import fail, settings_from
 from translator.cli.keys import keys
 from translator.config import Settings, env_name, parse_setting, settings_markdown, settings_table
-from translator.document import Document
+from translator.document import Document, source_lines
 from translator.errors import InputError, TranslatorError
 from translator.models import install_from_file, install_from_index, list_models
 from translator.pipeline import Translator
-from translator.textio import read_article
+from translator.sources import FORMATS, is_url, read_path, read_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -67,17 +67,23 @@ def serve(ctx: click.Context, bind: str) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", metavar="FILE_OR_URL")
 @click.option("--source", default="auto", show_default=True, help="Source language code, or auto.")
 @click.option("--target", default="en", show_default=True, help="Target language code.")
+@click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
+              help="Input format; auto: suffix or content type, then the content (HTML is found).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the document as JSON.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the sentence cache.")
 @click.pass_context
-def translate(ctx: click.Context, file: Path, source: str, target: str, as_json: bool, no_cache: bool) -> None:
-    """Translate FILE and print it side by side (or as JSON)."""
+def translate(ctx: click.Context, file: str, source: str, target: str, fmt: str, as_json: bool, no_cache: bool) -> None:
+    """Translate FILE_OR_URL (a .txt, .md or .html file, or an http(s):// page) and print it side by side.
+
+    Web pages are reduced to the article (title, byline, headings, paragraphs, quotes, lists) first.
+    """
     settings = settings_from(ctx, cache=False if no_cache else None)
     try:
-        document = Translator(settings).translate_document(read_article(file), source, target)
+        article = read_url(file, settings, fmt) if is_url(file) else read_path(Path(file), settings, fmt)
+        document = Translator(settings).translate_document(article.text, source, target, metadata=article.metadata)
     except TranslatorError as error:
         fail(error)
     if as_json:
@@ -89,7 +95,9 @@ def translate(ctx: click.Context, file: Path, source: str, target: str, as_json:
 def render_side_by_side(document: Document, width: int) -> str:
     """Two columns per block, original left, translation right, kinds labelled."""
     column = max((width - 3) // 2, 20)
-    lines = [f"{document.source_language} → {document.target_language}  ({document.provenance.get('model')})", ""]
+    lines = [f"{document.source_language} → {document.target_language}  ({document.provenance.get('model')})"]
+    lines += [f"{label}: {value}" for label, value in source_lines(document.metadata)]
+    lines.append("")
     for block in document.blocks:
         left = textwrap.wrap(block.source, column) or [""]
         right = textwrap.wrap(block.translation, column) or [""]

@@ -37,13 +37,17 @@ CREATE TABLE IF NOT EXISTS documents (
     created REAL NOT NULL,
     updated REAL NOT NULL,
     started REAL,
-    partial TEXT
+    partial TEXT,
+    metadata TEXT
 )
 """
-MIGRATIONS = {"partial": "ALTER TABLE documents ADD COLUMN partial TEXT"}  # columns added after the first release
+MIGRATIONS = {  # columns added after the first release
+    "partial": "ALTER TABLE documents ADD COLUMN partial TEXT",
+    "metadata": "ALTER TABLE documents ADD COLUMN metadata TEXT",
+}  # columns added after the first release
 LISTING_COLUMNS = (
     "id, title, '' AS text, input_format, requested_source, source_language, target_language, word_count, status,"
-    " done, total, error, NULL AS result, created, updated, started, NULL AS partial"
+    " done, total, error, NULL AS result, created, updated, started, NULL AS partial, metadata"
 )
 ACTIVE = ("queued", "running")
 STATUSES = ("queued", "running", "done", "failed", "cancelled")
@@ -68,6 +72,17 @@ class StoredDocument:
     updated: float
     started: float | None
     partial: str | None = None
+    metadata: str | None = None  # JSON: the page's metadata (source URL, site, author...), for web articles
+
+    @property
+    def source_metadata(self) -> dict[str, str]:
+        """Where the article came from (empty for pasted text and plain files)."""
+        return json.loads(self.metadata) if self.metadata else {}
+
+    @property
+    def source_url(self) -> str:
+        meta = self.source_metadata
+        return meta.get("source_url") or meta.get("url") or ""
 
     @property
     def progress(self) -> float:
@@ -106,6 +121,7 @@ class StoredDocument:
             "source_language": self.source_language or self.requested_source,
             "target_language": self.target_language,
             "word_count": self.word_count,
+            "source_url": self.source_url or None,
             "error": self.error,
             "created": self.created,
             "updated": self.updated,
@@ -130,13 +146,22 @@ class DocumentStore:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
 
-    def create(self, text: str, source: str, target: str, input_format: str = "text", title: str = "") -> str:
+    def create(
+        self,
+        text: str,
+        source: str,
+        target: str,
+        input_format: str = "text",
+        title: str = "",
+        metadata: dict[str, str] | None = None,
+    ) -> str:
         doc_id = uuid.uuid4().hex[:16]
         now = time.time()
+        meta = json.dumps(metadata, ensure_ascii=False) if metadata else None
         self._execute(
             "INSERT INTO documents (id, title, text, input_format, requested_source, target_language, word_count,"
-            " status, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
-            (doc_id, title, text, input_format, source, target, len(text.split()), now, now),
+            " status, created, updated, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+            (doc_id, title, text, input_format, source, target, len(text.split()), now, now, meta),
         )
         return doc_id
 
