@@ -8,8 +8,9 @@ image is refused with a clear message).
 
 Server-side request forgery guard: the host name is resolved here, every
 address it resolves to is checked (loopback, private, link-local, multicast,
-reserved, shared, unspecified and cloud-metadata addresses are refused unless
-TRANSLATOR_FETCH_ALLOW_PRIVATE is on; metadata addresses always), and the
+reserved, shared, unspecified and cloud-metadata addresses are refused;
+TRANSLATOR_FETCH_ALLOW_PRIVATE=on lets loopback, private and shared ones through
+for intranets, never link-local or metadata ones), and the
 connection goes to that checked address (the Host header and TLS SNI carry the
 name), so a second DNS answer cannot switch it (DNS rebinding). Proxies from the
 environment are ignored for the same reason.
@@ -146,21 +147,30 @@ def checked_address(host: str, port: int, allow_private: bool) -> Address:
 
 
 def forbidden(address: Address, allow_private: bool) -> str:
-    """Why the guard refuses this address ('' when it may be fetched from)."""
+    """Why the guard refuses this address ('' when it may be fetched from).
+
+    Metadata, link-local, multicast, reserved and unspecified addresses are never pages: refused
+    always. Loopback, private and shared (carrier-grade NAT) addresses only with allow_private.
+    """
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     if address in METADATA_ADDRESSES:
         return "a cloud metadata address"
-    if address.is_unspecified or address.is_multicast:
-        return "not a host address"
+    always = (("is_unspecified", "not a host address"), ("is_multicast", "a multicast address"),
+              ("is_link_local", "a link-local address"))  # fmt: skip
+    for check, what in always:
+        if getattr(address, check):
+            return what
+    hint = " (set TRANSLATOR_FETCH_ALLOW_PRIVATE=on for intranet pages)"
+    if address.is_loopback:
+        return "" if allow_private else "a loopback address" + hint
+    if address.is_reserved:
+        return "a reserved address"
     if allow_private or address.is_global:
         return ""
-    checks = (("is_loopback", "a loopback address"), ("is_link_local", "a link-local address"),
-              ("is_private", "a private network address"), ("is_reserved", "a reserved address"))  # fmt: skip
-    for check, what in checks:
-        if getattr(address, check):
-            return f"{what} (set TRANSLATOR_FETCH_ALLOW_PRIVATE=on for intranet pages)"
-    return "not a public address (set TRANSLATOR_FETCH_ALLOW_PRIVATE=on for intranet pages)"
+    if address.is_private:
+        return "a private network address" + hint
+    return "not a public address" + hint
 
 
 def _body(response: httpx.Response, settings: Settings, deadline: float, host: str) -> bytes:
