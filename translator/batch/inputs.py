@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from translator.errors import InputError
-from translator.sources import ARTICLE_SUFFIXES
+from translator.sources import ARTICLE_SUFFIXES, is_url
 
 GLOB_CHARACTERS = frozenset("*?[")
 
@@ -39,7 +40,7 @@ class Item:
 
 
 def discover(inputs: Sequence[str], out_dir: Path) -> tuple[list[Item], list[str]]:
-    """Items for INPUT arguments, and warnings (a glob that matched nothing).
+    """Items for INPUT arguments (files, folders, globs, http(s) addresses), and warnings (a glob that matched nothing).
 
     Directories are walked recursively for article files (hidden entries and the
     output directory are left out); a file named explicitly is taken whatever its
@@ -47,9 +48,13 @@ def discover(inputs: Sequence[str], out_dir: Path) -> tuple[list[Item], list[str
     Raises InputError for a named path that does not exist.
     """
     found: list[tuple[Path, str]] = []
+    urls: list[str] = []
     warnings: list[str] = []
     excluded = _real(out_dir)
     for argument in inputs:
+        if is_url(argument):
+            urls.append(argument.strip())
+            continue
         literal = Path(argument).expanduser()
         if not literal.exists() and GLOB_CHARACTERS & set(argument):
             matches = sorted(glob.glob(os.path.expanduser(argument), recursive=True))
@@ -72,7 +77,26 @@ def discover(inputs: Sequence[str], out_dir: Path) -> tuple[list[Item], list[str
             found.append((literal, literal.name))
         else:
             raise InputError(f"{argument}: no such file or directory.")
-    return _name(found), warnings
+    files = _name(found)
+    return files + url_items(urls, {item.base for item in files}), warnings
+
+
+def url_items(urls: Sequence[str], taken: set[str]) -> list[Item]:
+    """Items for web addresses: keyed by the URL; outputs under a folder named after the host.
+
+    ``https://www.example.de/politik/artikel-123.html`` -> ``www.example.de/politik-artikel-123``.
+    """
+    items: list[Item] = []
+    taken = set(taken)
+    for url in dict.fromkeys(urls):
+        host, _, rest = url.split("://", 1)[1].partition("/")
+        path = re.sub(r"\.(html?|php|aspx?)$", "", rest.split("#")[0].split("?")[0], flags=re.IGNORECASE)
+        stem = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-")[:80].rstrip("-") or "index"
+        folder = re.sub(r"[^A-Za-z0-9.-]+", "-", host.lower()).strip(".-") or "web"
+        base = _free(f"{folder}/{stem}", taken, keep_suffix=False)
+        taken.add(base)
+        items.append(Item(Path(), url, base, url=url))
+    return items
 
 
 def _walk(root: Path, excluded: str) -> Iterator[tuple[Path, str]]:
