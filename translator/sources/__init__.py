@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from translator.config import Settings
 from translator.errors import InputError
 from translator.sources.extract import STRUCTURED_KEY, extract_html
-from translator.sources.fetch import FetchError, fetch, is_url
+from translator.sources.fetch import FetchError, fetch_url, is_url
 from translator.sources.sniff import (
     ARTICLE_SUFFIXES,
     FORMATS,
@@ -91,7 +91,7 @@ def read_article(
 
 def read_url(url: str, settings: Settings, fmt: str | None = None) -> Article:
     """Fetch a page (translator.sources.fetch: timeouts, size cap, SSRF guard) and read it like a file."""
-    fetched = fetch(url, settings)
+    fetched = fetch_url(url, settings)
     host = urlsplit(fetched.url).hostname or url
     return read_article(
         fetched.content,

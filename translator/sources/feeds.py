@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from translator.config import Settings
 from translator.errors import InputError
-from translator.sources.fetch import fetch, is_url
+from translator.sources.fetch import fetch_url, is_url
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
 
@@ -33,7 +33,7 @@ def feed_urls(source: str, settings: Settings) -> list[str]:
     import feedparser
 
     if is_url(source):
-        fetched = fetch(source, settings, accept=FEED_ACCEPT, declared_format=feed_content_type)
+        fetched = fetch_url(source, settings, accept=FEED_ACCEPT, declared_format=feed_content_type)
         data, base = fetched.content, fetched.url
     else:
         try:

@@ -60,7 +60,7 @@ def is_url(text: str) -> bool:
     return text.strip().lower().startswith(("http://", "https://"))
 
 
-def fetch(
+def fetch_url(
     url: str,
     settings: Settings,
     accept: str = "text/html,application/xhtml+xml,text/plain;q=0.8",
