@@ -163,3 +163,12 @@ def test_five_megabytes_of_nested_divs_are_cheap() -> None:
         blocks = []
     assert time.perf_counter() - started < 1.0
     assert all("<div" not in source for _, source in blocks)
+
+
+def test_a_page_of_too_many_elements_is_refused_quickly() -> None:
+    """Extraction time grows with the element count: 100,000 paragraphs are refused, not worked on for a minute."""
+    page = "<html><body>" + "<p>Ein Satz im Absatz, der etwas Text enthält.</p>" * 100_000 + "</body></html>"
+    started = time.perf_counter()
+    with pytest.raises(InputError, match="100,002 HTML elements"):
+        read_article(page.encode(), "gross.html")
+    assert time.perf_counter() - started < 2.0

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from translator.config import Settings
 from translator.errors import InputError
-from translator.sources.extract import STRUCTURED_KEY, extract_html
+from translator.sources.extract import STRUCTURED_KEY, NoArticleText, extract_html
 from translator.sources.fetch import FetchError, fetch_url, is_url
 from translator.sources.sniff import (
     ARTICLE_SUFFIXES,
@@ -63,7 +63,7 @@ def read_article(
     a person understands (empty, binary, not UTF-8, no article text in the page).
     """
     label = label or name or "The article"
-    comments = settings.extract_comments if settings is not None else True
+    settings = settings or Settings()
     if fmt == "auto":
         fmt = None
     declared = declared or (format_for_name(name) if name else None)
@@ -79,8 +79,8 @@ def read_article(
     metadata: dict[str, str] = {}
     if chosen == "html":
         try:
-            text, metadata = extract_html(text, comments=comments)
-        except InputError:
+            text, metadata = extract_html(text, settings.extract_comments, settings.extract_max_elements)
+        except NoArticleText:
             raise InputError(f"{label} contains no article text.") from None
     elif not text.strip():
         raise InputError(f"{label} is empty: there is no text to translate.")
