@@ -45,6 +45,7 @@ bench: $(DEPS_STAMP) $(TEST_MODEL)
 	$(PY) bench/throughput.py $(if $(MODEL),--model $(MODEL))
 	$(PY) bench/server.py $(if $(MODEL),--model $(MODEL) --requests 8)
 	$(PY) bench/manifest.py
+	$(PY) bench/extraction.py --alternatives
 
 bench-model: $(BENCH_MODEL)
 

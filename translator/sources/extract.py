@@ -39,10 +39,10 @@ class NoArticleText(InputError):
     """The page holds no text an article could be made of (only markup, scripts, navigation)."""
 
 
-def extract_html(html: str, comments: bool = True, max_elements: int = 30_000) -> tuple[str, dict[str, str]]:
+def extract_html(html: str, comments: bool = True, max_elements: int = 15_000) -> tuple[str, dict[str, str]]:
     """(structured Markdown of the article, page metadata) from an HTML page; InputError when it has no text.
 
-    Extraction costs about 0.2 ms per element and 0.6 ms per paragraph (bench/RESULTS.md), so a page
+    Extraction costs about 0.25 ms per element and 0.6 ms per paragraph (bench/RESULTS.md), so a page
     of more than ``max_elements`` elements is refused rather than tying up a worker for minutes.
     Parsing is linear and capped in depth, so counting costs little.
     """
