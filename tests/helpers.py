@@ -54,11 +54,15 @@ class PageServer:
     def __init__(self, routes: dict[str, Route]) -> None:
         self.routes = routes
         self.requests: list[str] = []
+        self.hosts: list[str] = []  # the Host header of each request
+        self.agents: list[str] = []  # the User-Agent header of each request
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.requests.append(self.path)
+                server.hosts.append(self.headers.get("Host", ""))
+                server.agents.append(self.headers.get("User-Agent", ""))
                 status, headers, body = server.routes.get(self.path, (404, {}, b"not found"))
                 self.send_response(status)
                 for name, value in headers.items():

@@ -51,6 +51,10 @@ ROUTES: dict[str, Any] = {
     "/to-link-local": (302, {"Location": "http://[fe80::1]/admin"}, b""),
     "/to-metadata-v6": (301, {"Location": "http://[fd00:ec2::254]/"}, b""),
     "/loop": (302, {"Location": "/loop"}, b""),
+    "/to-private": (302, {"Location": "http://10.0.0.1/intern"}, b""),
+    "/to-private-v6": (307, {"Location": "http://[fd12:3456::1]:8080/"}, b""),
+    "/to-shared": (302, {"Location": "http://100.64.0.1/"}, b""),
+    "/to-loopback-v6": (302, {"Location": "http://[::1]:9/"}, b""),
     "/slow": (200, {"Content-Type": "text/html"}, slow),
     "/huge": (200, {"Content-Type": "text/html"}, fifty_megabytes),
     "/huge-declared": (200, {"Content-Type": "text/html", "Content-Length": str(FIFTY_MB)}, fifty_megabytes),
@@ -225,3 +229,45 @@ def test_the_loopback_guard_catches_an_outside_connection() -> None:
         with pytest.raises(PermissionError, match="DNS"):
             socket.getaddrinfo("example.org", 80)
         assert attempts == ["connect ('192.0.2.1', 9)", "resolve example.org"]
+
+
+def test_a_name_is_resolved_checked_and_connected_to_by_address(server: PageServer, intranet: Settings) -> None:
+    """localhost resolves (from /etc/hosts) to loopback: refused with the guard on; allowed for intranets,
+    the connection goes to the checked address while the Host header keeps the name."""
+    port = server.base.rsplit(":", 1)[1]
+    url = f"http://localhost:{port}/artikel.html"
+    with pytest.raises(FetchError, match="loopback address"):
+        read_url(url, intranet.with_overrides(fetch_allow_private=False))
+    assert server.requests == []
+    article = read_url(url, intranet.with_overrides(fetch_user_agent="Redaktionsarchiv/2.0"))
+    assert article.metadata["source_url"] == url
+    assert server.hosts == [f"localhost:{port}"] and server.agents == ["Redaktionsarchiv/2.0"]
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/to-private", "private network address"),
+        ("/to-private-v6", "private network address"),
+        ("/to-shared", "not a public address"),
+        ("/to-loopback-v6", "loopback address"),
+        ("/to-metadata", "cloud metadata address"),
+    ],
+)
+def test_guard_on_refuses_redirects_to_private_addresses(
+    server: PageServer, settings: Settings, monkeypatch: pytest.MonkeyPatch, path: str, reason: str
+) -> None:
+    """With the guard on, only the test server itself (127.0.0.1) is let through: every redirect target is judged
+    by the real rule, and refused before any connection (the audit hook would fail the test otherwise)."""
+    import ipaddress
+
+    from translator.sources import fetch as fetching
+
+    real_rule = fetching.forbidden
+    test_server = ipaddress.ip_address("127.0.0.1")
+    monkeypatch.setattr(fetching, "forbidden", lambda a, allow: "" if a == test_server else real_rule(a, allow))
+    guarded = settings.with_overrides(fetch_timeout=1.0)
+    assert guarded.fetch_allow_private is False
+    with pytest.raises(FetchError, match=reason):
+        read_url(server.url(path), guarded)
+    assert server.requests == [path]
