@@ -271,3 +271,13 @@ def test_guard_on_refuses_redirects_to_private_addresses(
     with pytest.raises(FetchError, match=reason):
         read_url(server.url(path), guarded)
     assert server.requests == [path]
+
+
+def test_host_header_leaves_out_the_default_port() -> None:
+    """The connection goes to an address, so the Host header carries the name: 'example.org', never ':None'."""
+    from translator.sources.fetch import _host_header, _parse, _port
+
+    cases = {"https://example.org/a": ("example.org", 443), "http://Example.org:80/": ("example.org", 80),
+             "http://[2001:db8::1]:8080/": ("[2001:db8::1]:8080", 8080), "http://x.de:8443/": ("x.de:8443", 8443)}  # fmt: skip
+    for url, (host, port) in cases.items():
+        assert (_host_header(_parse(url)), _port(_parse(url))) == (host, port), url

@@ -80,7 +80,7 @@ def fetch_url(
     with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
         for _hop in range(settings.fetch_max_redirects + 1):
             parsed = _parse(current)
-            address = checked_address(parsed.host, parsed.port or 80, settings.fetch_allow_private)
+            address = checked_address(parsed.host, _port(parsed), settings.fetch_allow_private)
             pinned = parsed.copy_with(host=str(address))
             extensions = {"sni_hostname": parsed.host} if parsed.scheme == "https" else {}
             request_headers = {**headers, "Host": _host_header(parsed)}
@@ -114,13 +114,17 @@ def _parse(url: str) -> httpx.URL:
         raise FetchError(f"Not a valid web address: {url[:200]!r}.") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise FetchError(f"Only http:// and https:// addresses can be fetched, not {url[:200]!r}.")
-    return parsed.copy_with(port=parsed.port or (443 if parsed.scheme == "https" else 80))
+    return parsed
+
+
+def _port(parsed: httpx.URL) -> int:
+    """The URL's port (httpx leaves the scheme's default one out)."""
+    return parsed.port or (443 if parsed.scheme == "https" else 80)
 
 
 def _host_header(parsed: httpx.URL) -> str:
-    default = 443 if parsed.scheme == "https" else 80
     host = f"[{parsed.host}]" if ":" in parsed.host else parsed.host
-    return host if parsed.port == default else f"{host}:{parsed.port}"
+    return host if parsed.port is None else f"{host}:{parsed.port}"
 
 
 def checked_address(host: str, port: int, allow_private: bool) -> Address:
