@@ -64,8 +64,9 @@ def _cell(text: str) -> str:
 
 
 def render_tsv(document: Document) -> bytes:
-    rows = [f"# {label}: {_cell(value)}" for label, value in source_lines(document.metadata)]
-    rows.append("\t".join(("block", "kind", document.source_language, document.target_language)))
+    rows = ["\t".join(("block", "kind", document.source_language, document.target_language))]
+    # Where a web article came from: rows of the same four columns, block "source", the label as kind.
+    rows += ["\t".join(("source", label, _cell(value), "")) for label, value in source_lines(document.metadata)]
     for number, block in enumerate(document.blocks, start=1):
         for sentence in block.sentences:
             rows.append("\t".join((str(number), block.kind, _cell(sentence.source), _cell(sentence.translation))))
