@@ -15,7 +15,9 @@ says it is structured (``metadata["extractor"]``):
 - a ``---`` line: readers' comments follow.
 
 On the 39 German test pages this keeps 100 % of the text that must be kept and
-drops 100 % of the boilerplate (bench/extraction.py, bench/RESULTS.md).
+drops 99 % of the boilerplate (the rest: an author's name, which we put in the
+byline on purpose); bench/extraction.py, bench/RESULTS.md. Readers' comments
+count as content there; without them 95 % is kept.
 """
 
 from __future__ import annotations
