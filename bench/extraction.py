@@ -13,7 +13,9 @@ Paths scored side by side:
 - with --alternatives, two other extractors as bare library calls, for the choice of extractor:
   jusText (German stoplist) and readability (trafilatura's port of readability-lxml).
 
-Usage: .venv/bin/python bench/extraction.py [--pages DIR] [--show] [--alternatives]
+With --huge: the time to read hostile and huge generated pages (bounded work per input).
+
+Usage: .venv/bin/python bench/extraction.py [--pages DIR] [--show] [--alternatives] [--huge]
 """
 
 from __future__ import annotations
@@ -117,12 +119,40 @@ def score(path: Callable[[bytes, str], list[str]], pages: Path, cases: dict[str,
     return result
 
 
+HUGE_PAGES = {
+    "5 MB of nested divs": lambda: "<html><body>" + "<div>Text " * 500_000 + "</body></html>",
+    "100,000 paragraphs": lambda: "<html><body>" + "<p>Ein Satz im Absatz, der etwas Text enthält.</p>" * 100_000,
+    "14,990 paragraphs (under the element cap)": lambda: (
+        "<html><body>" + "<p>Ein Satz im Absatz, der etwas Text enthält.</p>" * 14_990
+    ),
+    "14,990 empty spans": lambda: (
+        "<html><body><p>Ein Satz im Absatz, der etwas Text enthält und lang genug ist.</p>" + "<span></span>" * 14_990
+    ),
+}
+
+
+def huge_pages() -> None:
+    """Time read_article on generated pages (after a warm-up, so imports are not counted)."""
+    read_article(b"<html><body><p>Ein kurzer Satz zum Aufwaermen.</p></body></html>", "warm.html")
+    for label, make in HUGE_PAGES.items():
+        page = make().encode("utf-8")
+        started = time.perf_counter()
+        try:
+            outcome = f"extracted, {len(read_article(page, 'page.html').text):,} characters"
+        except InputError as error:
+            outcome = f"refused: {str(error)[:70]}"
+        print(f"{label:<45} {len(page) / 1e6:5.2f} MB  {time.perf_counter() - started:6.2f} s  {outcome}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=Path, default=PAGES, help="Folder with cases.json and pages/.")
     parser.add_argument("--show", action="store_true", help="List every lost string and kept boilerplate.")
     parser.add_argument("--alternatives", action="store_true", help="Also score jusText and readability.")
+    parser.add_argument("--huge", action="store_true", help="Also time hostile and huge generated pages.")
     args = parser.parse_args()
+    if args.huge:
+        huge_pages()
     cases = json.loads((args.pages / "cases.json").read_text(encoding="utf-8"))
     paths: dict[str, Callable[[bytes, str], list[str]]] = {"old": old_path, "new": new_path}
     if args.alternatives:

@@ -161,7 +161,8 @@ def test_five_megabytes_of_nested_divs_are_cheap() -> None:
         blocks = blocks_of(page.encode(), "deep.html")
     except InputError:
         blocks = []
-    assert time.perf_counter() - started < 1.0
+    # A bound against pathological (super-linear) cost, not a speed measurement (≈0.5 s: bench/RESULTS.md).
+    assert time.perf_counter() - started < 5.0
     assert all("<div" not in source for _, source in blocks)
 
 
@@ -171,4 +172,4 @@ def test_a_page_of_too_many_elements_is_refused_quickly() -> None:
     started = time.perf_counter()
     with pytest.raises(InputError, match="100,002 HTML elements"):
         read_article(page.encode(), "gross.html")
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 5.0  # a minute without the cap; ≈0.5 s with it (bench/RESULTS.md)
