@@ -61,6 +61,7 @@ bench: $(DEPS_STAMP) $(TEST_MODEL)
 	$(PY) bench/manifest.py
 	$(PY) bench/storage.py
 	$(PY) bench/html_depth.py --quick
+	$(PY) bench/extraction.py --alternatives
 
 bench-model: $(BENCH_MODEL)
 

@@ -44,7 +44,7 @@ def _setting(
     default: Any,
     help: str,
     *,
-    minimum: int | None = None,
+    minimum: float | None = None,
     choices: tuple[str, ...] = (),
     check: Callable[[Any], Any] | None = None,
     default_text: str | None = None,
@@ -121,6 +121,30 @@ class Settings:
     )
     log_format: str = _setting(
         "text", "Log format: text (readable) or json (one object per line).", choices=("text", "json")
+    )
+    fetch_timeout: float = _setting(
+        10.0,
+        "Seconds to connect to a server and to wait for each read when fetching a URL; 3x this for a whole page.",
+        minimum=0.1,
+    )
+    fetch_max_bytes: int = _setting(10 * 1024 * 1024, "Largest page or feed fetched from a URL, in bytes.", minimum=1)
+    fetch_max_redirects: int = _setting(
+        5, "Most redirects followed when fetching a URL (each one is checked).", minimum=0
+    )
+    fetch_user_agent: str = _setting(
+        "article-translator/1.0 (offline translation of an article a user asked for)",
+        "User-Agent header sent when fetching a URL.",
+    )
+    fetch_allow_private: bool = _setting(
+        False, "Allow URLs on loopback, private and link-local addresses (intranets); off: only public addresses."
+    )
+    extract_comments: bool = _setting(
+        True, "Keep readers' comments found on a web page, as comment blocks after the article."
+    )
+    extract_max_elements: int = _setting(
+        15_000,
+        "Largest web page, in HTML elements, reduced to its article (extraction: 0.25-0.6 ms per element).",
+        minimum=1,
     )
     log_article_text: bool = _setting(
         False, "Include article text in debug logs (off: logs never contain article text)."
@@ -226,9 +250,17 @@ def _parse_int(raw: str) -> int:
         raise ValueError("must be an integer") from None
 
 
+def _parse_float(raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError("must be a number") from None
+
+
 PARSERS: dict[type, Callable[[str], Any]] = {
     bool: _parse_bool,
     int: _parse_int,
+    float: _parse_float,
     Path: lambda raw: Path(raw).expanduser(),
     str: str,
 }

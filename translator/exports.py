@@ -20,7 +20,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from translator.document import Document
+from translator.document import Document, source_lines
 from translator.errors import InputError
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -36,7 +36,8 @@ class Export:
 
 def render_html(document: Document) -> bytes:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
-    return env.get_template("export.html").render(document=document).encode("utf-8")
+    html = env.get_template("export.html").render(document=document, source=source_lines(document.metadata))
+    return html.encode("utf-8")
 
 
 def _md_escape(text: str) -> str:
@@ -57,6 +58,9 @@ def render_markdown(document: Document) -> bytes:
             prefix = block.markup if block.markup.strip() in ("-", "*", "+", ">") else ""
             lines += [f"{prefix}{source}", "", f"> {translation}" if translation else ">"]
         lines.append("")
+    if document.metadata:
+        lines += ["---", ""] + [f"{label}: {_md_escape(value)}  " for label, value in source_lines(document.metadata)]
+        lines.append("")
     return "\n".join(lines).encode("utf-8")
 
 
@@ -75,6 +79,8 @@ def render_tsv(document: Document) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     rows = [("block", "kind", document.source_language, document.target_language)]
+    # Where a web article came from: rows of the same four columns, block "source", the label as kind.
+    rows += [("source", label, value, "") for label, value in source_lines(document.metadata)]
     for number, block in enumerate(document.blocks, start=1):
         for sentence in block.sentences:
             rows.append((str(number), block.kind, sentence.source, sentence.translation))
@@ -101,6 +107,12 @@ def render_xliff(document: Document) -> bytes:
             "tool-id": "article-translator",
         },
     )
+    if document.metadata:
+        header = ET.SubElement(file, f"{{{XLIFF_NS}}}header")
+        for label, value in source_lines(document.metadata):
+            ET.SubElement(
+                header, f"{{{XLIFF_NS}}}note", {"from": "source"}
+            ).text = f"{label}: {value}"  # cleaned with the rest in xml_bytes
     body = ET.SubElement(file, f"{{{XLIFF_NS}}}body")
     for number, block in enumerate(document.blocks, start=1):
         group = ET.SubElement(body, f"{{{XLIFF_NS}}}group", {"id": f"b{number}", "restype": f"x-{block.kind}"})

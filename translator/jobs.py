@@ -103,7 +103,13 @@ class JobRunner:
 
         try:
             document = self.translator.translate_document(
-                stored.text, stored.requested_source, stored.target_language, progress, PROGRESS_SLICE, partial
+                stored.text,
+                stored.requested_source,
+                stored.target_language,
+                progress,
+                PROGRESS_SLICE,
+                partial,
+                metadata=stored.source_metadata,
             )
         except JobCancelled:
             return

@@ -58,7 +58,7 @@
   }
 
   function formatOf(name) {
-    return /\.html?$/i.test(name) ? "html" : "text";
+    return /\.html?$/i.test(name) ? "html" : "auto";
   }
 
   text.addEventListener("input", scheduleDetect);

@@ -7,6 +7,7 @@ runs of the same command: that is what lets the manifest recognise finished work
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -15,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from translator.errors import InputError
-from translator.formats import ARTICLE_SUFFIXES
+from translator.sources import ARTICLE_SUFFIXES, is_url
 
 GLOB_CHARACTERS = frozenset("*?[")
 NOT_REGULAR = {
@@ -29,11 +30,17 @@ NOT_REGULAR = {
 
 @dataclass(frozen=True)
 class Item:
-    """One input file: where to read it, its key in the manifest, and the stem of its outputs."""
+    """One input (a file, or a page by URL): where to read it, its key in the manifest, the stem of its outputs."""
 
     path: Path
-    key: str  # unique relative name (POSIX), e.g. "sub/article.md"
-    base: str  # output stem relative to --out, e.g. "sub/article"
+    key: str  # unique relative name (POSIX), e.g. "sub/article.md"; for a page, its URL
+    base: str  # output stem relative to --out, e.g. "sub/article"; for a page, from its host and path
+    url: str = ""
+
+    @property
+    def source(self) -> str:
+        """Where the input comes from, for the manifest and messages."""
+        return self.url or str(self.path)
 
     def output_name(self, source_language: str, target: str, extension: str) -> str:
         """``sub/article.de-en.html``: the input's stem, the language pair, the export's extension."""
@@ -49,7 +56,8 @@ class Found(NamedTuple):
 
 
 def discover(inputs: Sequence[str], out_dir: Path) -> Found:
-    """Items for INPUT arguments, warnings (a glob that matched nothing), and skipped non-regular files.
+    """Items for INPUT arguments (files, folders, globs, http(s) addresses), warnings (a glob that matched
+    nothing), and skipped non-regular files.
 
     Directories are walked recursively for article files (hidden entries and the
     output directory are left out); a file named explicitly is taken whatever its
@@ -61,10 +69,14 @@ def discover(inputs: Sequence[str], out_dir: Path) -> Found:
     listed in ``skipped`` instead. Raises InputError for a named path that does not exist.
     """
     found: list[tuple[Path, str]] = []
+    urls: list[str] = []
     warnings: list[str] = []
     skipped: list[str] = []
     excluded = _real(out_dir)
     for argument in inputs:
+        if is_url(argument):
+            urls.append(argument.strip())
+            continue
         literal = Path(argument).expanduser()
         if not literal.exists() and GLOB_CHARACTERS & set(argument):
             hits = 0
@@ -96,7 +108,26 @@ def discover(inputs: Sequence[str], out_dir: Path) -> Found:
                 skipped.append(f"{literal} ({kind})")
         else:
             raise InputError(f"{argument}: no such file or directory.")
-    return Found(_name(found), warnings, list(dict.fromkeys(skipped)))
+    files = _name(found)
+    return Found(files + url_items(urls, {item.base for item in files}), warnings, list(dict.fromkeys(skipped)))
+
+
+def url_items(urls: Sequence[str], taken: set[str]) -> list[Item]:
+    """Items for web addresses: keyed by the URL; outputs under a folder named after the host.
+
+    ``https://www.example.de/politik/artikel-123.html`` -> ``www.example.de/politik-artikel-123``.
+    """
+    items: list[Item] = []
+    taken = set(taken)
+    for url in dict.fromkeys(urls):
+        host, _, rest = url.split("://", 1)[1].partition("/")
+        path = re.sub(r"\.(html?|php|aspx?)$", "", rest.split("#")[0].split("?")[0], flags=re.IGNORECASE)
+        stem = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-")[:80].rstrip("-") or "index"
+        folder = re.sub(r"[^A-Za-z0-9.-]+", "-", host.lower()).strip(".-") or "web"
+        base = _free(f"{folder}/{stem}", taken, keep_suffix=False)
+        taken.add(base)
+        items.append(Item(Path(), url, base, url=url))
+    return items
 
 
 def _glob(pattern: str) -> list[Path]:

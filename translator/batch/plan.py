@@ -16,10 +16,9 @@ from typing import Any
 
 from translator.batch.inputs import Item
 from translator.batch.manifest import Manifest
-from translator.batch.work import Options, read_input, unchanged
+from translator.batch.work import Loaded, Options, load_item, unchanged
 from translator.config import Settings
 from translator.engine import ArgosEngine, CachedEngine, Engine, Translation
-from translator.formats import load_article
 from translator.models import InstalledModel
 from translator.pipeline import Translator
 from translator.storage.cache import SentenceCache
@@ -108,14 +107,16 @@ def plan(settings: Settings, items: list[Item], manifest: Manifest, options: Opt
     engine: Engine = CachedEngine(counter, overlay) if settings.cache else counter  # as the real run would
     dry = Translator(settings.with_overrides(cache=False), engine=engine)
     result = Plan(files=len(items), cache_entries=len(overlay))
+    loaded: dict[str, Loaded] = {}
     try:
         for item in items:
-            if unchanged(dry, manifest, item, options):
+            if unchanged(dry, manifest, item, options, loaded):
                 result.skipped += 1
                 continue
             try:
+                article = (loaded.pop(item.key, None) or load_item(dry, item)).article
                 document = dry.translate_document(
-                    load_article(read_input(item), item.key), options.source, options.target
+                    article.text, options.source, options.target, metadata=article.metadata
                 )
             except Exception as error:  # reported like the real run would report it
                 result.failures.append((item.key, str(error) or type(error).__name__))

@@ -10,6 +10,7 @@ document cache, produces byte-identical files to an uninterrupted one.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
 import time
@@ -21,10 +22,10 @@ from typing import Any
 from translator.batch.inputs import Item
 from translator.batch.manifest import Fingerprint, Manifest
 from translator.document import stable_provenance
-from translator.errors import ModelError
+from translator.errors import InputError, ModelError
 from translator.exports import render
-from translator.formats import load_article
 from translator.pipeline import Translator
+from translator.sources import Article, read_article, read_url
 from translator.textio import write_atomic
 
 
@@ -51,6 +52,14 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """An item read: the article, and the digest the manifest compares (file bytes; a page's article)."""
+
+    article: Article
+    digest: str
+
+
 def read_input(item: Item) -> bytes:
     """The file's bytes, with OSError turned into a one-line reason.
 
@@ -72,6 +81,20 @@ def read_input(item: Item) -> bytes:
             return handle.read()
         except OSError as error:
             raise OSError(f"cannot read it: {error.strerror or error}") from None
+
+
+def load_item(translator: Translator, item: Item) -> Loaded:
+    """Read a file, or fetch and extract a page, the same way the web form and the API do.
+
+    A page's digest is that of its extracted article and metadata, not of its bytes: a page
+    whose adverts or counters changed is not translated again, one whose article changed is.
+    """
+    if item.url:
+        article = read_url(item.url, translator.settings)
+        digest = sha256(json.dumps([article.text, article.metadata], ensure_ascii=False).encode("utf-8"))
+        return Loaded(article, digest)
+    data = read_input(item)
+    return Loaded(read_article(data, item.key, settings=translator.settings), sha256(data))
 
 
 def sha256(data: bytes) -> str:
@@ -101,27 +124,46 @@ def fingerprint(translator: Translator, item: Item, options: Options, digest: st
     )
 
 
-def unchanged(translator: Translator, manifest: Manifest, item: Item, options: Options) -> bool:
-    """True when the manifest says item is finished for its current content, model and options."""
+def unchanged(
+    translator: Translator, manifest: Manifest, item: Item, options: Options, loaded: dict[str, Loaded] | None = None
+) -> bool:
+    """True when the manifest says item is finished for its current content, model and options.
+
+    A URL item is fetched to know; what was fetched is kept in ``loaded`` for the translation.
+    """
     entry = manifest.entry(item.key)
     if entry is None or entry.get("status") != "done" or not isinstance(entry.get("source_language"), str):
         return False
     try:
-        digest = sha256(read_input(item))
+        if item.url:
+            result = load_item(translator, item)
+            if loaded is not None:
+                loaded[item.key] = result
+            digest = result.digest
+        else:
+            digest = sha256(read_input(item))
         current = fingerprint(translator, item, options, digest, entry["source_language"])
-    except (OSError, ModelError):
+    except (OSError, InputError, ModelError):
         return False
     return manifest.is_finished(item.key, current)
 
 
-def translate_item(translator: Translator, item: Item, options: Options, previous: dict[str, Any] | None) -> Outcome:
-    """Translate one file and write its outputs; never raises, a failure is an Outcome with the reason."""
+def translate_item(
+    translator: Translator,
+    item: Item,
+    options: Options,
+    previous: dict[str, Any] | None,
+    loaded: Loaded | None = None,
+) -> Outcome:
+    """Translate one file or page and write its outputs; never raises, a failure is an Outcome with the reason."""
     started = time.perf_counter()
     try:
-        data = read_input(item)
-        digest = sha256(data)
-        document = translator.translate_document(load_article(data, item.key), options.source, options.target)
-        stamp = fingerprint(translator, item, options, digest, document.source_language)
+        loaded = loaded or load_item(translator, item)
+        article = loaded.article
+        document = translator.translate_document(
+            article.text, options.source, options.target, metadata=article.metadata
+        )
+        stamp = fingerprint(translator, item, options, loaded.digest, document.source_language)
         outputs: list[str] = []
         for fmt in options.formats:
             export = render(document, fmt)
@@ -131,7 +173,7 @@ def translate_item(translator: Translator, item: Item, options: Options, previou
         _remove_replaced(options.out_dir, previous, outputs)
     except Exception as error:  # the batch goes on: any failure is this file's, reported with its reason
         reason = str(error) if str(error) else type(error).__name__
-        failure: dict[str, Any] = {"status": "failed", "input": str(item.path), "error": reason, "failed": _now()}
+        failure: dict[str, Any] = {"status": "failed", "input": item.source, "error": reason, "failed": _now()}
         if earlier := _earlier_outputs(previous):
             failure["earlier_outputs"] = earlier  # still on disk; the next success replaces or removes them
         return Outcome(item, False, failure, seconds=time.perf_counter() - started, error=reason)
@@ -139,7 +181,7 @@ def translate_item(translator: Translator, item: Item, options: Options, previou
     entry: dict[str, Any] = {
         **stamp.to_dict(),
         "status": "done",
-        "input": str(item.path),
+        "input": item.source,
         "outputs": outputs,
         "sentences": len(document.sentences),
         "words": document.word_count,

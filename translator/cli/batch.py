@@ -25,16 +25,17 @@ from translator.batch.inputs import Item, discover
 from translator.batch.manifest import MANIFEST_NAME, Manifest, locked, remove_stale_temps
 from translator.batch.plan import describe_plan, plan
 from translator.batch.progress import progress_for
-from translator.batch.work import Options, Outcome, translate_item, unchanged
+from translator.batch.work import Loaded, Options, Outcome, translate_item, unchanged
 from translator.cli.common import say, settings_from, source_option, target_option
 from translator.config import Settings
 from translator.engine import ArgosEngine
 from translator.errors import InputError
 from translator.exports import EXPORT_FORMATS
-from translator.formats import ARTICLE_SUFFIXES
 from translator.languages import check_pair
 from translator.models import demo_notice, list_models
 from translator.pipeline import Translator
+from translator.sources import ARTICLE_SUFFIXES
+from translator.sources.feeds import feed_urls, url_list
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -54,6 +55,9 @@ files, leaving out hidden entries and OUT itself.
 Nothing under OUT is an input (for globs and files too); symlinked folders
 are not followed (nor by '**'); only regular files are read, FIFOs, sockets
 and devices are listed as skipped.
+Web pages (http(s):// INPUTs, --urls FILE, the entries of --feed) are fetched,
+reduced to the article and written under a folder named after the host:
+  https://www.example.de/politik/bericht.html -> OUT/www.example.de/politik-bericht.de-en.html
 JSON outputs leave out per-run fields (timings, cached flags, cache path), so
 the same input, model and options always give the same bytes.
 
@@ -61,7 +65,9 @@ the same input, model and options always give the same bytes.
 Resume: OUT/{MANIFEST_NAME} records each finished file (content hash,
 model name@version, options, outputs). Run the same command again: unchanged
 files are skipped; changed files, another model or other options are redone;
-failed files are always retried. Outputs are written to a temporary file and
+failed files are always retried. Pages are keyed by URL and compared by a hash
+of their extracted article, so a --feed run from cron translates only entries
+that are new or changed. Outputs are written to a temporary file and
 renamed, so none is ever half-written. Ctrl-C or SIGTERM finishes the current
 file(s) and stops (exit 130); a second Ctrl-C stops at once.
 
@@ -88,7 +94,7 @@ def _formats(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ..
 
 
 @click.command(epilog=EPILOG)
-@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output directory (created if missing); holds the outputs and the manifest.")  # fmt: skip
 @source_option
@@ -99,6 +105,10 @@ def _formats(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ..
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Files translated at once: threads sharing one model (N replicas) and the cache.")  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Count files, sentences and words and estimate the time; write nothing.")
+@click.option("--feed", "feeds", multiple=True, metavar="URL_OR_FILE",
+              help="An RSS or Atom feed: translate the page of each entry (repeatable).")  # fmt: skip
+@click.option("--urls", "url_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A text file of web addresses, one per line (# comments).")  # fmt: skip
 @click.pass_context
 def batch(
     ctx: click.Context,
@@ -109,11 +119,20 @@ def batch(
     formats: tuple[str, ...],
     jobs: int,
     dry_run: bool,
+    feeds: tuple[str, ...],
+    url_file: Path | None,
 ) -> None:
-    """Translate INPUT... (files, folders, globs) into bilingual files in --out; re-run to resume."""
+    """Translate INPUT... (files, folders, globs, web addresses) and feed entries into bilingual files in --out.
+
+    Re-run the same command to resume or to pick up new feed entries.
+    """
     settings = _settings(ctx, jobs)
     options = Options(source, target, formats, out_dir)
-    items, warnings, skipped = discover(inputs, out_dir)
+    addresses = [url for feed in feeds for url in feed_urls(feed, settings)]
+    addresses += url_list(url_file) if url_file is not None else []
+    if not inputs and not addresses:
+        raise InputError("Give INPUT files, folders or addresses, --urls FILE or --feed URL_OR_FILE.")
+    items, warnings, skipped = discover([*inputs, *addresses], out_dir)
     for name in skipped:
         say(f"skipped: {name}: only regular files are read", err=True)
     if not items:
@@ -160,10 +179,11 @@ def _run(
         say(f"warning: {warning}", err=True)
     todo: list[Item] = []
     done_before = 0
+    loaded: dict[str, Loaded] = {}  # pages fetched to compare with the manifest, reused for the translation
     for item in items:
         if stop.is_set():
             break  # interrupted while checking: start nothing
-        if unchanged(translator, manifest, item, options):
+        if unchanged(translator, manifest, item, options, loaded):
             done_before += 1
         else:
             todo.append(item)
@@ -182,7 +202,7 @@ def _run(
         progress.finished(outcome)
 
     try:
-        _pool(translator, todo, options, manifest, jobs, stop, record, progress.note)
+        _pool(translator, todo, options, manifest, jobs, stop, record, progress.note, loaded)
     except KeyboardInterrupt:  # a second Ctrl-C: outputs and manifest are consistent, abandon the current file
         progress.close()
         _interrupted(outcomes, done_before, skipped, len(items), time.monotonic() - started)
@@ -207,6 +227,7 @@ def _pool(
     stop: threading.Event,
     record: Callable[[Outcome], None],
     notify: Callable[[str], None],
+    loaded: dict[str, Loaded],
 ) -> None:
     """At most ``jobs`` files in flight; none started once stop is set. Results are recorded by this thread."""
     queue = iter(todo)
@@ -219,7 +240,8 @@ def _pool(
                 notify("Stopping after the current file(s)... (press Ctrl-C again to stop at once)")
                 announced = True
             while not stop.is_set() and len(pending) < jobs and (item := next(queue, None)) is not None:
-                pending.add(pool.submit(translate_item, translator, item, options, manifest.entry(item.key)))
+                previous, prefetched = manifest.entry(item.key), loaded.pop(item.key, None)
+                pending.add(pool.submit(translate_item, translator, item, options, previous, prefetched))
             if not pending:
                 break
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)

@@ -1,4 +1,4 @@
-"""``translate``: one article, printed side by side or as JSON."""
+"""``translate``: one article (a file or a web page), printed side by side or as JSON."""
 
 from __future__ import annotations
 
@@ -10,23 +10,29 @@ from pathlib import Path
 import click
 
 from translator.cli.common import settings_from, source_option, target_option
-from translator.document import Document
+from translator.document import Document, source_lines
 from translator.models import provenance_demo_notice
 from translator.pipeline import Translator
-from translator.textio import read_article
+from translator.sources import FORMATS, is_url, read_path, read_url
 
 
 @click.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", metavar="FILE_OR_URL")
 @source_option
 @target_option
+@click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
+              help="Input format; auto: suffix or content type, then the content (HTML is found).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the document as JSON.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the sentence cache.")
 @click.pass_context
-def translate(ctx: click.Context, file: Path, source: str, target: str, as_json: bool, no_cache: bool) -> None:
-    """Translate FILE and print it side by side (or as JSON)."""
+def translate(ctx: click.Context, file: str, source: str, target: str, fmt: str, as_json: bool, no_cache: bool) -> None:
+    """Translate FILE_OR_URL (a .txt, .md or .html file, or an http(s):// page) and print it side by side.
+
+    Web pages are reduced to the article (title, byline, headings, paragraphs, quotes, lists) first.
+    """
     settings = settings_from(ctx, cache=False if no_cache else None)
-    document = Translator(settings).translate_document(read_article(file), source, target)
+    article = read_url(file, settings, fmt) if is_url(file) else read_path(Path(file), settings, fmt)
+    document = Translator(settings).translate_document(article.text, source, target, metadata=article.metadata)
     if as_json:
         click.echo(json.dumps(document.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -38,7 +44,9 @@ def translate(ctx: click.Context, file: Path, source: str, target: str, as_json:
 def render_side_by_side(document: Document, width: int) -> str:
     """Two columns per block, original left, translation right, kinds labelled."""
     column = max((width - 3) // 2, 20)
-    lines = [f"{document.source_language} → {document.target_language}  ({document.provenance.get('model')})", ""]
+    lines = [f"{document.source_language} → {document.target_language}  ({document.provenance.get('model')})"]
+    lines += [f"{label}: {value}" for label, value in source_lines(document.metadata)]
+    lines.append("")
     for block in document.blocks:
         left = textwrap.wrap(block.source, column) or [""]
         right = textwrap.wrap(block.translation, column) or [""]

@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS documents (
     updated REAL NOT NULL,
     started REAL,
     partial TEXT,
-    owner TEXT
+    owner TEXT,
+    metadata TEXT
 )
 """
 # Version 1 is today's table (files from before versioning have it, perhaps without later columns);
@@ -47,6 +48,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     SCHEMA,
     add_column("documents", "partial", "TEXT"),
     add_column("documents", "owner", "TEXT"),  # the API key's name that created it (NULL: no key)
+    add_column("documents", "metadata", "TEXT"),  # JSON: a web article's source URL, site, author...
 )
 RECOVER_HINT = (
     "Translation still works. To get the document library back, stop the server and run: "
@@ -54,7 +56,7 @@ RECOVER_HINT = (
 )
 LISTING_COLUMNS = (
     "id, title, '' AS text, input_format, requested_source, source_language, target_language, word_count, status,"
-    " done, total, error, NULL AS result, created, updated, started, NULL AS partial, owner"
+    " done, total, error, NULL AS result, created, updated, started, NULL AS partial, owner, metadata"
 )
 ANY_OWNER = None  # the ``owner`` argument that does not filter (keys off, or an admin key)
 
@@ -79,6 +81,17 @@ class StoredDocument:
     started: float | None
     partial: str | None = None
     owner: str | None = None
+    metadata: str | None = None  # JSON: the page's metadata (source URL, site, author...), for web articles
+
+    @property
+    def source_metadata(self) -> dict[str, str]:
+        """Where the article came from (empty for pasted text and plain files)."""
+        return json.loads(self.metadata) if self.metadata else {}
+
+    @property
+    def source_url(self) -> str:
+        meta = self.source_metadata
+        return meta.get("source_url") or meta.get("url") or ""
 
     @property
     def progress(self) -> float:
@@ -117,6 +130,7 @@ class StoredDocument:
             "source_language": self.source_language or self.requested_source,
             "target_language": self.target_language,
             "word_count": self.word_count,
+            "source_url": self.source_url or None,
             "error": self.error,
             "created": self.created,
             "updated": self.updated,
@@ -154,13 +168,28 @@ class DocumentStore:
         input_format: str = "text",
         title: str = "",
         owner: str | None = None,
+        metadata: dict[str, str] | None = None,
     ) -> str:
         doc_id = uuid.uuid4().hex[:16]
         now = time.time()
+        meta = json.dumps(metadata, ensure_ascii=False) if metadata else None
         self._execute(
             "INSERT INTO documents (id, title, text, input_format, requested_source, target_language, word_count,"
-            " status, created, updated, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, title, text, input_format, source, target, len(text.split()), JobStatus.QUEUED, now, now, owner),
+            " status, created, updated, owner, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc_id,
+                title,
+                text,
+                input_format,
+                source,
+                target,
+                len(text.split()),
+                JobStatus.QUEUED,
+                now,
+                now,
+                owner,
+                meta,
+            ),
         )
         return doc_id
 

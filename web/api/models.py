@@ -88,8 +88,13 @@ class FrontendSettings(BaseModel):
 class DocumentRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    text: NonEmptyText = Field(description="The article: plain text, Markdown or HTML (see format).")
-    format: Literal["text", "markdown", "html"] = "text"
+    text: NonEmptyText | None = Field(None, description="The article: plain text, Markdown or HTML (see format).")
+    url: Annotated[str, Field(min_length=1, max_length=4000)] | None = Field(
+        None, description="Instead of text: an http(s) address; the page is fetched and reduced to its article."
+    )
+    format: Literal["auto", "text", "markdown", "html"] = Field(
+        "auto", description="auto: recognised from the content (an HTML page is read as HTML)."
+    )
     source: LanguageCode = "auto"
     target: LanguageCode = "en"
     title: str = Field(
@@ -160,6 +165,11 @@ class Document(BaseModel):
     )
     timings: dict[str, float]
     notes: list[str]
+    metadata: dict[str, str] = Field(
+        default_factory=dict,
+        description="Where a web article came from: source_url, url (canonical), title, author, date, sitename, "
+        "language, extractor; empty for text.",
+    )
 
 
 class DocumentLinks(BaseModel):
@@ -183,6 +193,7 @@ class DocumentStatus(BaseModel):
     source_language: str
     target_language: str
     word_count: int
+    source_url: str | None = Field(None, description="Where a web article came from (its fetched or canonical URL).")
     error: str | None
     created: float
     updated: float

@@ -27,9 +27,9 @@ from werkzeug.datastructures import FileStorage
 from translator.detect import UNDETERMINED
 from translator.errors import InputError, ModelError, UnsupportedPairError
 from translator.exports import EXPORT_FORMATS, render
-from translator.formats import ARTICLE_SUFFIXES, FORMATS, format_for, load_article, to_article_text
 from translator.languages import check_pair, language_name
 from translator.models import INSTALL_COMMAND
+from translator.sources import ARTICLE_SUFFIXES, FORMATS, Article, is_url, read_article, read_url
 from translator.status import ACTIVE, JobStatus, is_active
 from translator.storage.documents import StoredDocument
 from web import limits
@@ -88,7 +88,8 @@ def _home(error: str = "", status: int = 200, form: dict[str, str] | None = None
         "text": form.get("text", ""),
         "source": form.get("source", "auto"),
         "target": form.get("target", default_target),
-        "format": form.get("format", "text"),
+        "format": form.get("format", "auto"),
+        "url": form.get("url", ""),
     }
     html = render_template(
         "home.html",
@@ -116,43 +117,47 @@ def home() -> ResponseReturnValue:
 @bp.post("/documents")
 def create() -> ResponseReturnValue:
     """Store the article, start its job and go to the reader (which shows progress)."""
-    form = {key: request.form.get(key, "") for key in ("text", "source", "target", "format")}
+    form = {key: request.form.get(key, "") for key in ("text", "source", "target", "format", "url")}
     upload = request.files.get("file")
     source, target = form["source"] or "auto", form["target"]
     try:
-        text, input_format, title = _article_from(form, upload)
+        article, title = _article_from(form, upload)
         check_pair(_languages()[0], source, target)
         if source == "auto":
-            _check_detected(text, target)
+            _check_detected(article.text, target)
     except (InputError, ModelError) as error:  # a pair that is not installed, or no model at all
         return _home(str(error), 400, form)
     store, jobs = services().store, services().jobs
-    doc_id = store.create(text, source, target, input_format, title, owner=limits.creator())
+    doc_id = store.create(
+        article.text, source, target, article.format, title, owner=limits.creator(), metadata=article.metadata
+    )
     jobs.submit(doc_id)
     return redirect(url_for("reader.document", doc_id=doc_id), 303)
 
 
-def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[str, str, str]:
-    """(article text, input format, provisional title) from the pasted text or the uploaded file."""
-    pasted = form["text"]
+def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[Article, str]:
+    """(article, provisional title) from the pasted text, the uploaded file or the URL: exactly one of them."""
+    pasted, url = form["text"], form["url"].strip()
     filename = upload.filename if upload is not None else ""
-    if filename and pasted.strip():
-        raise InputError("Paste an article or choose a file, not both: clear the text box or the file.")
-    if upload is not None and filename:
-        text, fmt, title = load_article(upload.read(), filename), format_for(filename), filename
+    if sum(bool(given) for given in (pasted.strip(), filename, url)) > 1:
+        raise InputError("Paste an article, choose a file or give a web address: only one of them.")
+    settings = services().settings
+    fmt = form["format"] or "auto"
+    if fmt != "auto" and fmt not in FORMATS:
+        raise InputError(f"Unknown text format {fmt!r}; choose plain text, Markdown or HTML.")
+    if url:
+        if not is_url(url):
+            raise InputError("The web address must start with http:// or https://.")
+        article, title = read_url(url, settings), url
+    elif upload is not None and filename:
+        article, title = read_article(upload.read(), filename, settings=settings), filename
     else:
         if not pasted.strip():
-            raise InputError("Paste an article into the text box or choose a file to translate.")
-        fmt, title = form["format"] or "text", "Pasted article"
-        if fmt not in FORMATS:
-            raise InputError(f"Unknown text format {fmt!r}; choose plain text, Markdown or HTML.")
-        text = to_article_text(pasted, fmt)
-        if not text.strip():
-            raise InputError("The pasted HTML contains no article text.")
-    max_chars = services().settings.max_chars
-    if len(text) > max_chars:
-        raise InputError(f"The article has {len(text):,} characters; the limit is {max_chars:,}.")
-    return text, fmt, provisional_title(text, title)
+            raise InputError("Paste an article, choose a file or give a web address to translate.")
+        article, title = read_article(pasted, fmt=fmt, settings=settings, label="The pasted text"), "Pasted article"
+    if len(article.text) > settings.max_chars:
+        raise InputError(f"The article has {len(article.text):,} characters; the limit is {settings.max_chars:,}.")
+    return article, article.title or provisional_title(article.text, title)
 
 
 def _check_detected(text: str, target: str) -> None:
@@ -174,9 +179,9 @@ def _check_detected(text: str, target: str) -> None:
 def detect_preview() -> ResponseReturnValue:
     """What auto-detect would choose for the text typed so far (the home page asks as you paste)."""
     text = request.form.get("text", "")[:DETECT_PREVIEW_CHARS]
-    if request.form.get("format") == "html":
+    if text.strip():
         try:
-            text = to_article_text(text, "html")
+            text = read_article(text, fmt=request.form.get("format") or "auto", settings=services().settings).text
         except InputError as error:  # e.g. nested too deep: the same message the form would give
             return jsonify(language=None, message=str(error))
     if len(text.strip()) < 20:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from translator.detect import UNDETERMINED
-from translator.document import Block, Detection, Document
+from translator.document import Block, Detection, Document, source_lines
 from translator.flags import FLAG_HELP
 from translator.languages import language_name
 from translator.models import provenance_demo_notice
@@ -23,7 +23,7 @@ from translator.status import JobStatus, is_active
 from translator.storage.documents import StoredDocument
 
 KIND_LABELS = {"title": "Title", "subtitle": "Kicker", "byline": "Byline", "heading": "Heading",
-               "paragraph": "Paragraph", "footer": "Footer"}  # fmt: skip
+               "paragraph": "Paragraph", "footer": "Footer", "comment": "Reader comment"}  # fmt: skip
 
 
 def percent(confidence: float) -> int:
@@ -130,6 +130,17 @@ def _heading_level(block: Block) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class SourceLine:
+    label: str
+    value: str
+    href: str  # empty unless value is an http(s) address (a page's canonical URL could be javascript:)
+
+
+def _web_address(value: str) -> bool:
+    return re.match(r"^https?://[^\s\"'<>]+$", value, re.IGNORECASE) is not None
+
+
 @dataclass
 class ReaderView:
     """Everything the reader page and its live fragment need, from one stored document."""
@@ -179,6 +190,13 @@ class ReaderView:
     def demo_notice(self) -> str:
         """Set when the random-weight demo model made this "translation": the reader says so above the text."""
         return provenance_demo_notice(self.provenance)
+
+    @property
+    def source(self) -> list[SourceLine]:
+        """Where a web article came from (site, author, date, URLs); links only for http(s) addresses."""
+        metadata = self.document.metadata if self.document is not None else self.stored.source_metadata
+        lines = source_lines(metadata)
+        return [SourceLine(label, value, value if _web_address(value) else "") for label, value in lines]
 
     @property
     def seconds(self) -> float | None:
