@@ -2,7 +2,7 @@
 
 Before = the code as it was: no check, a ``find()`` per block element (each walks to the deepest
 descendant), a walk over the parents per text node, and ``replace_with`` per translated node (a scan
-of the siblings each). Now = ``html_to_markdown`` / ``translate_html`` as shipped: ``check_html``
+of the siblings each). Now = ``sources.read_article`` (trafilatura) / ``translate_html`` as shipped: ``check_html``
 first (refuses nesting past MAX_DEPTH and runaway unterminated markup), then one walk. Translation
 itself is replaced by upper-casing (the model is not what is measured). Paths take turns.
 Usage: python bench/html_depth.py [--repeat N] [--quick]
@@ -25,7 +25,7 @@ def before_html_to_markdown(html: str) -> str:
     """The leaf-block extraction as it was (output formatting left out: it is the same now)."""
     from bs4 import BeautifulSoup, Tag
 
-    from translator.formats import BLOCK_TAGS, DROP_TAGS
+    from bench.baseline_html import BLOCK_TAGS, DROP_TAGS
 
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup.find_all(DROP_TAGS):
@@ -103,10 +103,10 @@ Case = tuple[str, str, int, Callable[[], object], Callable[[], object]]
 
 def cases(quick: bool) -> list[Case]:
     """(path, input, characters, before, now) for every input size."""
-    from translator.formats import html_to_markdown
+    from translator.sources import read_article
 
     def document(label: str, html: str) -> Case:
-        now = refused_or_done(lambda: html_to_markdown(html))
+        now = refused_or_done(lambda: read_article(html, fmt="html"))
         return ("document", label, len(html), lambda: before_html_to_markdown(html), now)
 
     def translate(label: str, html: str) -> Case:

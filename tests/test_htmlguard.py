@@ -18,8 +18,8 @@ from bs4 import BeautifulSoup
 
 from translator import html_translate
 from translator.errors import InputError
-from translator.formats import html_to_markdown
 from translator.htmlguard import MAX_DEPTH, check_html
+from translator.sources import read_article
 
 ATTACK = "<div>" * 30_000 + "<p>Hallo Welt.</p>"  # 150 KB: 45 s of one request thread before the fix
 LEGAL = "<section>" * 200 + "<h1>Nachrichten</h1><p>Hallo Welt, hier ist ein Absatz.</p>" + "</section>" * 200
@@ -73,7 +73,7 @@ def test_runaway_unterminated_markup_is_refused(html: str) -> None:
 
 def test_unreadable_declaration_is_input_error_not_a_crash() -> None:
     with pytest.raises(InputError, match="cannot be read"):
-        html_to_markdown("<p>Hallo</p><![<![<![")
+        read_article("<p>Hallo</p><![<![<![", fmt="html")
 
 
 def fake_translate_texts(translator: object, texts: list[str], source: str, target: str) -> list[str]:
@@ -102,15 +102,16 @@ def test_translate_html_work_grows_linearly(page: Callable[[int], str], monkeypa
     assert large / small < 2.2, (small, large)  # linear: about 2
 
 
-def test_html_to_markdown_work_grows_linearly() -> None:
-    """A find() per element walked the depth each time; under MAX_DEPTH that stays small, and one walk keeps it so."""
-    small = executed_lines(lambda: html_to_markdown(nested_page(400)))
-    large = executed_lines(lambda: html_to_markdown(nested_page(800)))
+def test_reading_html_work_grows_linearly() -> None:
+    """Before: a find() per element walked the depth each time; the check and the extraction walk once."""
+    small = executed_lines(lambda: read_article(nested_page(400), fmt="html"))
+    large = executed_lines(lambda: read_article(nested_page(800), fmt="html"))
     assert large / small < 2.2, (small, large)
 
 
 def test_moderately_nested_legal_page_still_converts() -> None:
-    assert html_to_markdown(LEGAL) == "# Nachrichten\n\nHallo Welt, hier ist ein Absatz.\n"
+    article = read_article(LEGAL, fmt="html")
+    assert "Nachrichten" in article.text and "Hallo Welt, hier ist ein Absatz." in article.text
 
 
 # --- Every HTML path answers 400 with the reason, quickly -----------------------------------------------
