@@ -1,54 +1,143 @@
-"""Translate HTML fragments in place: only text nodes change, every tag and attribute stays as it was.
+"""Translate HTML fragments in place, block by block, inline formatting kept on the right words.
 
-Text nodes are collected from all fragments of a request and translated in one
-call through ``translate_texts``. Nodes are left alone inside script, style,
-code-like elements, under ``translate="no"`` (the nearest ``translate``
-attribute decides, as in HTML) and under class ``notranslate``.
+Each run of text and inline elements inside a block element (``<p>Das ist
+<b>sehr</b> gut.</p>``) is one segment: its inline tags become placeholder
+markers (``translator.inline``), so the sentence is translated whole and the
+``<b>`` comes back around the words it belongs to, instead of three fragments
+translated alone. Every tag and attribute stays as it was. Nothing is
+translated inside script, style, code-like elements, under ``translate="no"``
+(the nearest ``translate`` attribute decides, as in HTML) or class
+``notranslate``: such elements travel as opaque markers and come back untouched.
+All segments of a request go to the engine in one call.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
+from translator.inline import Marker, Segment, SegmentResult, protect_text, translate_segments
+from translator.inline.spans import plain_text
 from translator.pipeline import Translator
-from translator.texts import translate_texts
 
 SKIP_TAGS = frozenset(
     {"script", "style", "code", "pre", "kbd", "samp", "var", "noscript", "template", "textarea", "svg", "math"}
 )
+INLINE_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "bdi", "bdo", "big", "br", "cite", "data", "del", "dfn", "em", "font", "i", "img",
+        "ins", "label", "mark", "q", "s", "small", "span", "strike", "strong", "sub", "sup", "time", "tt",
+        "u", "wbr",
+    }
+)  # fmt: skip
+
+
+@dataclass
+class _Run:
+    """Consecutive children of one element that read as one piece of text."""
+
+    nodes: list[PageElement]
+    segment: Segment
 
 
 def translate_html(translator: Translator, fragments: Sequence[str], source: str, target: str) -> list[str]:
-    """Each HTML fragment (or page) with its translatable text nodes translated."""
+    """Each HTML fragment (or page) with its translatable text translated, markup unchanged."""
     soups = [BeautifulSoup(fragment, "html.parser") for fragment in fragments]
-    nodes = [node for soup in soups for node in translatable_nodes(soup)]
-    translated = translate_texts(translator, [str(node) for node in nodes], source, target)
-    for node, text in zip(nodes, translated, strict=True):
-        if text != str(node):
-            node.replace_with(NavigableString(text))
+    runs = [run for soup in soups for run in _runs(soup, allowed=True)]
+    results = translate_segments(translator, [run.segment for run in runs], source, target)
+    for run, result in zip(runs, results, strict=True):
+        _replace(run, result)
     return [str(soup) for soup in soups]
 
 
-def translatable_nodes(soup: BeautifulSoup) -> list[NavigableString]:
-    """Plain text nodes with a letter in them that the markup allows to translate."""
-    found = []
-    for node in soup.find_all(string=True):
-        # Comments, doctypes, CDATA and script/style strings are NavigableString subclasses: skipped.
-        if type(node) is NavigableString and any(c.isalpha() for c in node) and _may_translate(node):
-            found.append(node)
+def _runs(element: Tag, allowed: bool) -> list[_Run]:
+    """The text runs under ``element`` to translate, in document order."""
+    found: list[_Run] = []
+    pending: list[PageElement] = []
+
+    def flush() -> None:
+        if pending and allowed:
+            segment = _segment(pending)
+            if any(char.isalpha() for char in plain_text(segment)):
+                found.append(_Run(list(pending), segment))
+        pending.clear()
+
+    for child in list(element.children):
+        if isinstance(child, Tag) and not _is_inline(child):
+            flush()
+            if child.name not in SKIP_TAGS and "notranslate" not in child.get_attribute_list("class"):
+                found.extend(_runs(child, _translate_attribute(child, allowed)))
+        else:
+            pending.append(child)
+    flush()
     return found
 
 
-def _may_translate(node: NavigableString) -> bool:
-    decided: bool | None = None
-    for parent in node.parents:
-        if not isinstance(parent, Tag) or isinstance(parent, BeautifulSoup):
+def _translate_attribute(tag: Tag, inherited: bool) -> bool:
+    flag = tag.get("translate")
+    return flag.strip().lower() != "no" if isinstance(flag, str) else inherited
+
+
+def _is_inline(tag: Tag) -> bool:
+    """Inline element whose content is inline too (an <a> wrapping a <div> is a block)."""
+    return tag.name in INLINE_TAGS and all(
+        not isinstance(child, Tag) or _is_inline(child) or child.name in SKIP_TAGS for child in tag.children
+    )
+
+
+def _segment(nodes: Sequence[PageElement]) -> Segment:
+    segment: Segment = []
+    for node in nodes:
+        if type(node) is NavigableString:
+            segment.extend(protect_text(str(node)))
+        elif isinstance(node, Tag) and node.contents and _may_translate_inside(node):
+            pair = id(node)
+            segment.append(Marker("open", f"<{node.name}>", pair=pair, payload=node))
+            segment.extend(_segment(list(node.children)))
+            segment.append(Marker("close", f"</{node.name}>", pair=pair, payload=node))
+        else:  # comments, images, line breaks, code, translate="no": carried whole
+            segment.append(Marker("empty", str(node), payload=node))
+    return segment
+
+
+def _may_translate_inside(tag: Tag) -> bool:
+    if tag.name in SKIP_TAGS or "notranslate" in tag.get_attribute_list("class"):
+        return False
+    flag = tag.get("translate")
+    return not (isinstance(flag, str) and flag.strip().lower() == "no")
+
+
+def _replace(run: _Run, result: SegmentResult) -> None:
+    """Put the translated run in place of the original nodes, rebuilding inline tags around their words."""
+    anchor = run.nodes[0]
+    built: list[PageElement] = []
+    stack: list[Tag] = []
+    for piece in result.pieces:
+        node: PageElement
+        if isinstance(piece, str):
+            node = NavigableString(piece)
+        elif piece.kind == "close":
+            stack.pop()
             continue
-        if parent.name in SKIP_TAGS or "notranslate" in parent.get_attribute_list("class"):
-            return False
-        flag = parent.get("translate")
-        if decided is None and isinstance(flag, str):
-            decided = flag.strip().lower() != "no"
-    return decided is not False
+        elif piece.kind == "open":
+            shell = copy.copy(piece.payload)
+            shell.clear()
+            node = shell
+        elif piece.kind == "empty":
+            node = piece.payload
+        else:
+            node = NavigableString(piece.raw)
+        if stack:
+            stack[-1].append(node)
+        else:
+            built.append(node)
+        if isinstance(piece, Marker) and piece.kind == "open":
+            stack.append(shell)
+    for node in built:
+        anchor.insert_before(node)
+    for original in run.nodes:
+        if original.parent is not None and all(original is not n for n in built):
+            original.extract()

@@ -70,8 +70,9 @@ def translate() -> ResponseReturnValue:
 
     Limits: at most TRANSLATOR_API_MAX_BATCH items and TRANSLATOR_API_MAX_CHARS characters
     (all items together) per request, else 400 as in LibreTranslate. format 'html' translates
-    text nodes only; markup, attributes, code and anything under translate="no" or class
-    "notranslate" stay as they were.
+    each block with its inline tags as placeholders; markup, attributes, code and anything under
+    translate="no" or class "notranslate" stay as they were. Placeholders (%s, {name}, Weblate's
+    [X7X]...), URLs and e-mail addresses come back byte for byte.
     """
     body: TranslateRequest = validated("json")
     settings = services().settings
