@@ -35,6 +35,7 @@ run: $(DEPS_STAMP) $(TEST_MODEL)
 
 test: $(DEPS_STAMP) $(TEST_MODEL)
 	tools/ensure-chromium.sh
+	tools/ensure-gettext.sh
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest

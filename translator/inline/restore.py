@@ -68,10 +68,13 @@ def restore_sentence(source: str, output: str, markers: Sequence[Marker]) -> tup
                 continue
             seen.add(token)
         tokens.append(token)
-    for index in expected:
-        if index not in seen:
-            _insert_lost(tokens, index, source_tokens)
-            flags.add(_flag_for(markers[index]))
+    lost = [index for index in expected if index not in seen]
+    for index in lost:
+        _insert_lost(tokens, index, source_tokens)
+        flags.add(_flag_for(markers[index]))
+    for index in lost:
+        if markers[index].kind in ("open", "close"):
+            _widen_empty_pair(tokens, index, markers, source_tokens)
     return tokens, flags
 
 
@@ -109,6 +112,31 @@ def _insert_lost(tokens: list[Token], index: int, source_tokens: list[Token]) ->
     else:
         insert = [index]
     tokens[best:best] = insert
+
+
+def _widen_empty_pair(tokens: list[Token], lost: int, markers: Sequence[Marker], source: list[Token]) -> None:
+    """A guessed tag pair that encloses nothing (or closes before it opens) gets the word after its opening."""
+    pair = markers[lost].pair
+    ends = [
+        t for t in source if isinstance(t, int) and markers[t].pair == pair and markers[t].kind in ("open", "close")
+    ]
+    if len(ends) != 2 or markers[ends[0]].kind != "open":
+        return
+    opening, closing = ends
+    inside = source[source.index(opening) : source.index(closing)]
+    if not any(isinstance(t, str) and not t.isspace() for t in inside):
+        return
+    start, end = tokens.index(opening), tokens.index(closing)
+    if start < end and any(isinstance(t, str) and not t.isspace() for t in tokens[start:end]):
+        return
+    del tokens[end]
+    start = tokens.index(opening)
+    position = start + 1
+    while position < len(tokens) and _is_space(tokens[position]):
+        position += 1
+    while position < len(tokens) and isinstance(tokens[position], str) and not _is_space(tokens[position]):
+        position += 1
+    tokens.insert(position, closing)
 
 
 def fix_order(tokens: list[Token], markers: Sequence[Marker]) -> tuple[list[Token], set[str]]:

@@ -49,6 +49,7 @@ PROTECTED = re.compile("|".join(f"(?:{p})" for p in PATTERNS))
 URL_START = re.compile(r"(?:https?|ftp)://|www\.")
 URL_TRAILING = ".,;:!?)]}'\""
 ICU_HEAD = re.compile(r"\{\s*[\w.]+\s*,\s*(?:plural|select|selectordinal|number|date|time|choice)\b")
+MARKUP_NAME = re.compile(r"<(/?)([A-Za-z][\w:-]*)")
 UNORDERED_PRINTF = re.compile(r"%[-+#0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?[a-zA-Z]+$")
 
 
@@ -62,7 +63,29 @@ def protect_text(text: str) -> Segment:
         segment.append(Marker("protected", raw, ordered=bool(UNORDERED_PRINTF.match(raw)) or raw == "{}"))
         position = end
     append_text(segment, text[position:])
-    return segment
+    return pair_markup(segment)
+
+
+def pair_markup(segment: Segment) -> Segment:
+    """Markup inside plain text (``<b>%s</b>``): matching open and close tags become a pair, so they nest."""
+    stack: list[tuple[int, str]] = []
+    pairs: dict[int, int] = {}
+    for index, piece in enumerate(segment):
+        if not isinstance(piece, Marker) or piece.kind != "protected" or not piece.raw.startswith("<"):
+            continue
+        tag = MARKUP_NAME.match(piece.raw)
+        if tag is None or piece.raw.endswith("/>"):
+            continue
+        if tag.group(1):  # closing
+            if stack and stack[-1][1] == tag.group(2).lower():
+                pairs[stack.pop()[0]] = index
+        else:
+            stack.append((index, tag.group(2).lower()))
+    result = list(segment)
+    for opening, closing in pairs.items():
+        result[opening] = Marker("open", render([segment[opening]]), pair=opening)
+        result[closing] = Marker("close", render([segment[closing]]), pair=opening)
+    return result
 
 
 def protected_spans(text: str) -> Iterator[tuple[int, int]]:
