@@ -24,7 +24,8 @@ from pptx.util import Inches as PptxInches
 
 from tests.fakes import FakeEngineForUnitTests
 from translator import InputError, Settings, Translator
-from translator.files import translate_file
+from translator.files import SUPPORTED_SUFFIXES
+from translator.files.driver import HANDLERS, translate_file
 from translator.files.subtitles import LINE_WIDTH
 
 RTL_EMOJI = "Der Name ist שלום 🎉 und bleibt."
@@ -331,6 +332,10 @@ def test_odt_spans_kept(tmp_path: Path) -> None:
     content = after["content.xml"].decode()
     assert '<text:span text:style-name="T1">SEHR</text:span>' in content and "<text:line-break/>" in content
     assert "DIE ÜBERSCHRIFT" in content
+
+
+def test_every_listed_suffix_has_a_handler() -> None:
+    assert sorted(HANDLERS) == sorted(SUPPORTED_SUFFIXES)
 
 
 # --- bad files ---------------------------------------------------------------------------------------------

@@ -59,6 +59,10 @@ class Settings:
     job_workers: int = _setting(1, "Background translation jobs run at once (each uses every core).")
     api_max_chars: int = _setting(20_000, "Most characters one /translate request may carry (all items together).")
     api_max_batch: int = _setting(50, "Most items in one /translate request when q is a list.")
+    file_max_chars: int = _setting(100_000, "Most characters of text one file sent to /translate_file may hold.")
+    file_keep_seconds: int = _setting(
+        1800, "How long a translated file stays downloadable from /download_file before it is deleted."
+    )
     api_keys_required: bool = _setting(
         False, "Refuse API requests without a valid key (manage keys: python -m translator keys)."
     )
@@ -117,7 +121,8 @@ class Settings:
 
     def validate(self) -> None:
         for name in ("beam_size", "max_batch_size", "max_decoding_length", "max_chars", "upload_max_bytes",
-                     "threads", "job_workers", "api_max_chars", "api_max_batch"):  # fmt: skip
+                     "threads", "job_workers", "api_max_chars", "api_max_batch", "file_max_chars",
+                     "file_keep_seconds"):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ConfigError(f"{env_name(name)} must be at least 1, got {getattr(self, name)}")
         for name in ("inter_threads", "intra_threads", "proxy_hops"):
