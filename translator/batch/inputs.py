@@ -32,13 +32,16 @@ class Item:
         return f"{self.base}.{source_language}-{target}.{extension}"
 
 
-def discover(inputs: Sequence[str], out_dir: Path) -> tuple[list[Item], list[str]]:
+def discover(
+    inputs: Sequence[str], out_dir: Path, suffixes: tuple[str, ...] = ARTICLE_SUFFIXES
+) -> tuple[list[Item], list[str]]:
     """Items for INPUT arguments, and warnings (a glob that matched nothing).
 
     Directories are walked recursively for article files (hidden entries and the
     output directory are left out); a file named explicitly is taken whatever its
     suffix, so an unsupported one is reported rather than silently dropped.
-    Raises InputError for a named path that does not exist.
+    Raises InputError for a named path that does not exist. ``suffixes``: the files a
+    directory or glob yields (documents too with ``--format same``).
     """
     found: list[tuple[Path, str]] = []
     warnings: list[str] = []
@@ -50,10 +53,10 @@ def discover(inputs: Sequence[str], out_dir: Path) -> tuple[list[Item], list[str
             hits = 0
             for match in map(Path, matches):
                 if match.is_dir() and _real(match) != excluded:
-                    walked = list(_walk(match, excluded))
+                    walked = list(_walk(match, excluded, suffixes))
                     found += walked
                     hits += len(walked)
-                elif match.is_file() and _is_article(match.name) and _real(match) != excluded:
+                elif match.is_file() and match.name.lower().endswith(suffixes) and _real(match) != excluded:
                     found.append((match, match.name))
                     hits += 1
             if not hits:
@@ -61,7 +64,7 @@ def discover(inputs: Sequence[str], out_dir: Path) -> tuple[list[Item], list[str
         elif literal.is_dir():
             if _real(literal) == excluded:
                 raise InputError(f"{argument} is the output directory; give --out another folder.")
-            found += _walk(literal, excluded)
+            found += _walk(literal, excluded, suffixes)
         elif literal.exists():
             found.append((literal, literal.name))
         else:
@@ -69,12 +72,12 @@ def discover(inputs: Sequence[str], out_dir: Path) -> tuple[list[Item], list[str
     return _name(found), warnings
 
 
-def _walk(root: Path, excluded: str) -> Iterator[tuple[Path, str]]:
+def _walk(root: Path, excluded: str, suffixes: tuple[str, ...]) -> Iterator[tuple[Path, str]]:
     """Article files under root in a stable (sorted) order, with their path relative to root."""
     for directory, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and _real(Path(directory) / d) != excluded)
         for filename in sorted(filenames):
-            if not filename.startswith(".") and _is_article(filename):
+            if not filename.startswith(".") and filename.lower().endswith(suffixes):
                 path = Path(directory) / filename
                 yield path, path.relative_to(root).as_posix()
 
@@ -118,10 +121,6 @@ def _free(name: str, taken: set[str], keep_suffix: bool = True) -> str:
     while f"{stem}-{number}{suffix}" in taken:
         number += 1
     return f"{stem}-{number}{suffix}"
-
-
-def _is_article(name: str) -> bool:
-    return name.lower().endswith(ARTICLE_SUFFIXES)
 
 
 def _real(path: Path) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from translator.batch.inputs import Item
 from translator.batch.manifest import Fingerprint, Manifest
+from translator.batch.same import SAME, is_file_format, same_format_article, translate_file_item
 from translator.errors import ModelError
 from translator.exports import render
 from translator.formats import load_article
@@ -80,7 +81,7 @@ def fingerprint(translator: Translator, item: Item, options: Options, digest: st
         target=options.target,
         model=model_key(translator, source_language, options.target),
         engine=engine_options(translator),
-        formats=sorted(options.formats),
+        formats=sorted([SAME] if is_file_format(item) else options.formats),  # a document gets only its own format
         base=item.base,
     )
 
@@ -101,17 +102,31 @@ def unchanged(translator: Translator, manifest: Manifest, item: Item, options: O
 def translate_item(translator: Translator, item: Item, options: Options, previous: dict[str, Any] | None) -> Outcome:
     """Translate one file and write its outputs; never raises, a failure is an Outcome with the reason."""
     started = time.perf_counter()
+    notes: list[str] = []
     try:
         data = read_input(item)
         digest = sha256(data)
-        document = translator.translate_document(load_article(data, item.key), options.source, options.target)
-        stamp = fingerprint(translator, item, options, digest, document.source_language)
         outputs: list[str] = []
-        for fmt in options.formats:
-            export = render(document, fmt)
-            name = item.output_name(document.source_language, options.target, export.extension)
-            write_atomic(options.out_dir / name, stable_content(export.content, fmt))
-            outputs.append(name)
+        if is_file_format(item):
+            file = translate_file_item(translator, item, data, options.source, options.target, options.formats)
+            source_language, sentences, words, notes = file.source_language, file.segments, file.words, file.notes
+            write_atomic(options.out_dir / file.name, file.content)
+            outputs.append(file.name)
+        else:
+            document = translator.translate_document(load_article(data, item.key), options.source, options.target)
+            source_language, sentences, words = document.source_language, len(document.sentences), document.word_count
+            notes = list(document.notes)
+            for fmt in options.formats:
+                if fmt == SAME:
+                    same = same_format_article(translator, item, data, document, options.target)
+                    name, content = same.name, same.content
+                else:
+                    export = render(document, fmt)
+                    name = item.output_name(document.source_language, options.target, export.extension)
+                    content = stable_content(export.content, fmt)
+                write_atomic(options.out_dir / name, content)
+                outputs.append(name)
+        stamp = fingerprint(translator, item, options, digest, source_language)
         _remove_replaced(options.out_dir, previous, outputs)
     except Exception as error:  # the batch goes on: any failure is this file's, reported with its reason
         reason = str(error) if str(error) else type(error).__name__
@@ -125,12 +140,12 @@ def translate_item(translator: Translator, item: Item, options: Options, previou
         "status": "done",
         "input": str(item.path),
         "outputs": outputs,
-        "sentences": len(document.sentences),
-        "words": document.word_count,
+        "sentences": sentences,
+        "words": words,
         "seconds": round(seconds, 3),
         "finished": _now(),
     }
-    return Outcome(item, True, entry, len(document.sentences), seconds, notes=list(document.notes))
+    return Outcome(item, True, entry, sentences, seconds, notes=notes)
 
 
 def stable_content(content: bytes, fmt: str) -> bytes:

@@ -25,13 +25,16 @@ from translator.batch.inputs import Item, discover
 from translator.batch.manifest import MANIFEST_NAME, Manifest, locked, remove_stale_temps
 from translator.batch.plan import describe_plan, plan
 from translator.batch.progress import progress_for
+from translator.batch.same import SAME
 from translator.batch.work import Options, Outcome, translate_item, unchanged
 from translator.cli.common import fail, settings_from
 from translator.config import Settings
 from translator.engine import ArgosEngine, Engine
 from translator.errors import InputError, ModelError, TranslatorError
 from translator.exports import EXPORT_FORMATS
+from translator.files import SUPPORTED_SUFFIXES
 from translator.pipeline import LANGUAGE_CODE, Translator
+from translator.textio import ARTICLE_SUFFIXES
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -43,6 +46,10 @@ directory given (for files and globs: its file name), with the language pair
 (the detected source language, with --source auto) before the extension:
   articles/sub/bericht.md -> OUT/sub/bericht.de-en.html, ...de-en.json
   formats html, md, tsv, json; xliff is written as .xlf
+  same: the translated file in its own format, named with the target only
+  (bericht.en.md, page.en.html with the page's own markup); with same, folders
+  also yield .docx, .pptx, .odt, .odp, .epub, .po/.pot, .xlf/.xliff, .srt and
+  .vtt files, which get only that output (a .pot gives a .po)
 Inputs differing only in suffix keep it (bericht.txt.de-en.html, bericht.md.de-en.html);
 two inputs with the same relative name (files from different folders) get -2,
 -3... (bericht-2.de-en.html). Folders are read recursively for .txt, .md,
@@ -71,10 +78,10 @@ def _formats(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ..
         for name in (part.strip().lower() for part in value.split(",")):
             if name == "all":
                 chosen += EXPORT_FORMATS
-            elif name in EXPORT_FORMATS:
+            elif name in EXPORT_FORMATS or name == SAME:
                 chosen.append(name)
             elif name:
-                raise click.BadParameter(f"unknown format {name!r}; use {', '.join(EXPORT_FORMATS)} or all.")
+                raise click.BadParameter(f"unknown format {name!r}; use {', '.join(EXPORT_FORMATS)}, same or all.")
     if not chosen:
         raise click.BadParameter("give at least one format.")
     return tuple(dict.fromkeys(chosen))
@@ -95,7 +102,7 @@ def _language(_ctx: click.Context, param: click.Parameter, value: str) -> str:
               help="Source language code, or auto to detect it per file.")  # fmt: skip
 @click.option("--target", default="en", show_default=True, callback=_language, help="Target language code.")
 @click.option("--format", "formats", multiple=True, callback=_formats, metavar="LIST",
-              help=f"Comma-separated output formats: {', '.join(EXPORT_FORMATS)} or all "
+              help=f"Comma-separated output formats: {', '.join(EXPORT_FORMATS)}, same (the input's own) or all "
                    f"[default: {DEFAULT_FORMATS}].")  # fmt: skip
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Files translated at once: threads sharing one model (N replicas) and the cache.")  # fmt: skip
@@ -115,9 +122,10 @@ def batch(
     settings = _settings(ctx, jobs)
     options = Options(source, target, formats, out_dir)
     try:
-        items, warnings = discover(inputs, out_dir)
+        suffixes = ARTICLE_SUFFIXES + SUPPORTED_SUFFIXES if SAME in formats else ARTICLE_SUFFIXES
+        items, warnings = discover(inputs, out_dir, suffixes)
         if not items:
-            raise InputError("No article files (.txt, .md, .html) matched " + " ".join(inputs))
+            raise InputError(f"No article files ({', '.join(suffixes)}) matched " + " ".join(inputs))
         _check_model(ArgosEngine(settings), source, target)
     except TranslatorError as error:
         fail(error)
