@@ -338,6 +338,24 @@ def test_every_listed_suffix_has_a_handler() -> None:
     assert sorted(HANDLERS) == sorted(SUPPORTED_SUFFIXES)
 
 
+CHAPTER = b"""<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><head><title>Kapitel eins</title>
+</head><body><h1>Das erste Kapitel</h1><p>Es war <em>sehr</em> kalt, sagte <a href="#n1">Anna</a>.</p>
+<p><img src="bild.png" alt="Bild"/></p><ul><li>Erster Punkt der Liste</li></ul></body></html>"""
+
+
+def test_epub_chapters_translated_in_place(tmp_path: Path) -> None:
+    epub = _zip({"mimetype": b"application/epub+zip", "META-INF/container.xml": b"<container/>",
+                 "OEBPS/content.opf": b"<package/>", "OEBPS/kapitel1.xhtml": CHAPTER, "OEBPS/bild.png": _png()})  # fmt: skip
+    after = _members(translate_file(_upper(tmp_path), epub, "buch.epub", "de", "en").data)
+    assert next(iter(after)) == "mimetype" and after["OEBPS/bild.png"] == _png()
+    page = after["OEBPS/kapitel1.xhtml"].decode()
+    assert "<!DOCTYPE html>" in page and "<h1>DAS ERSTE KAPITEL</h1>" in page
+    assert '<p>ES WAR <em>SEHR</em> KALT, SAGTE <a href="#n1">ANNA</a>.</p>' in page
+    assert '<img src="bild.png" alt="Bild"/>' in page and "<li>ERSTER PUNKT DER LISTE</li>" in page
+
+
 # --- bad files ---------------------------------------------------------------------------------------------
 
 
