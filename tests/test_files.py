@@ -238,6 +238,7 @@ def _docx(tmp_path: Path) -> bytes:
     picture = tmp_path / "bild.png"
     picture.write_bytes(_png())
     document.add_picture(str(picture), width=Inches(1))
+    document.add_paragraph("Im Quelltext steht <b>%s</b> und {name}.")
     commented = document.add_paragraph("Ein kommentierter Satz.")
     document.add_comment(commented.runs, text="Bitte prüfen.", author="Redaktion")
     path = tmp_path / "in.docx"
@@ -268,6 +269,8 @@ def test_docx_round_trip_keeps_structure_runs_and_image(translator: Translator, 
     assert translated.paragraphs[1].text.count("https://example.com/x") == 1
     assert [[c.text != "" for c in row.cells] for row in translated.tables[0].rows] == [[True, True]] * 2
     assert len(translated.inline_shapes) == 1
+    code = next(p.text for p in translated.paragraphs if "{name}" in p.text)
+    assert all(code.count(span) == 1 for span in ("<b>", "</b>", "%s", "{name}")), code
     assert result.segments == len([p for p in source.paragraphs if p.text.strip()]) + 4 + 1  # cells, comment
 
 

@@ -127,6 +127,11 @@ def test_untranslatable_html_travels_whole(tmp_path: Path) -> None:
         assert out.count(kept) == 1
 
 
+def test_markup_that_is_only_text_stays_text(tmp_path: Path) -> None:
+    out = _html(tmp_path, str.upper, "<p>Schreib &lt;b&gt;fett&lt;/b&gt; so.</p>")
+    assert out == "<p>SCHREIB &lt;b&gt;FETT&lt;/b&gt; SO.</p>"
+
+
 def test_real_model_keeps_spans_and_tags(translator: Translator) -> None:
     """The test model returns gibberish: what is checked is the repair (exactly once, balanced)."""
     text = "Die Datei %s wurde am {date} von <b>Anna</b> unter https://example.com/x gespeichert."

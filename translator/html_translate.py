@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
-from translator.inline import Marker, Segment, SegmentResult, protect_text, translate_segments
+from translator.inline import Marker, Segment, SegmentResult, is_text, protect_text, render, translate_segments
 from translator.inline.spans import plain_text
 from translator.pipeline import Translator
 
@@ -117,25 +117,26 @@ def _replace(run: _Run, result: SegmentResult) -> None:
     stack: list[Tag] = []
     for piece in result.pieces:
         node: PageElement
-        if isinstance(piece, str):
-            node = NavigableString(piece)
-        elif piece.kind == "close":
-            stack.pop()
-            continue
-        elif piece.kind == "open":
-            shell = copy.copy(piece.payload)
-            shell.clear()
-            node = shell
-        elif piece.kind == "empty":
-            node = piece.payload
+        opened = False
+        if is_text(piece):
+            node = NavigableString(render([piece]))
         else:
-            node = NavigableString(piece.raw)
+            assert isinstance(piece, Marker)  # is_text let every string through
+            if piece.kind == "close":
+                stack.pop()
+                continue
+            if piece.kind == "open":
+                node = copy.copy(piece.payload)
+                node.clear()  # type: ignore[attr-defined]
+                opened = True
+            else:
+                node = piece.payload
         if stack:
             stack[-1].append(node)
         else:
             built.append(node)
-        if isinstance(piece, Marker) and piece.kind == "open":
-            stack.append(shell)
+        if opened:
+            stack.append(node)  # type: ignore[arg-type]
     for node in built:
         anchor.insert_before(node)
     for original in run.nodes:

@@ -30,7 +30,7 @@ from translator.errors import InputError
 from translator.files.base import Job
 from translator.files.safety import open_zip, parse_xml, read_member
 from translator.files.xmltext import fill, local_name, segment_of
-from translator.inline import Marker, Segment, SegmentResult, protect_text
+from translator.inline import Marker, Segment, SegmentResult, is_text, protect_text, render
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -253,9 +253,10 @@ def _run_writer(paragraph: etree._Element, model: RunModel) -> Callable[[Segment
                 node.set(XML_SPACE, "preserve")
 
         for piece in result.pieces:
-            if isinstance(piece, str) or piece.kind == "protected":
-                pending.append(piece if isinstance(piece, str) else piece.raw)
+            if is_text(piece):
+                pending.append(render([piece]))
                 continue
+            assert isinstance(piece, Marker)  # is_text let every string through
             flush()
             if piece.kind == "open" and piece.payload[0] == "container":
                 original = piece.payload[1]

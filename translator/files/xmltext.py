@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 
 from lxml import etree
 
-from translator.inline import Marker, Segment, protect_text
+from translator.inline import Marker, Segment, is_text, protect_text, render
 
 
 def local_name(element: etree._Element) -> str:
@@ -38,9 +38,11 @@ def fill(element: etree._Element, pieces: Sequence[str | Marker], move: bool = F
     stack = [element]
     for piece in pieces:
         current = stack[-1]
-        if isinstance(piece, str) or piece.kind == "protected":
-            _append_text(current, piece if isinstance(piece, str) else piece.raw)
-        elif piece.kind == "open":
+        if is_text(piece):
+            _append_text(current, render([piece]))
+            continue
+        assert isinstance(piece, Marker)  # is_text let every string through
+        if piece.kind == "open":
             shell = etree.SubElement(current, piece.payload.tag, attrib=dict(piece.payload.attrib))
             stack.append(shell)
         elif piece.kind == "close":

@@ -16,13 +16,14 @@ once, lost ones are put back at the best-guess position, stray ones removed,
 tags re-nested, and the sentence flagged when any of that was needed.
 """
 
-from translator.inline.spans import Marker, Segment, plain_text, protect_text, render
+from translator.inline.spans import Marker, Segment, is_text, plain_text, protect_text, render
 from translator.inline.translate import SegmentResult, translate_segments
 
 __all__ = [
     "Marker",
     "Segment",
     "SegmentResult",
+    "is_text",
     "plain_text",
     "protect_text",
     "render",

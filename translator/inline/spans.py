@@ -134,6 +134,12 @@ def append_text(segment: Segment, text: str) -> None:
         segment.append(text)
 
 
+def is_text(piece: str | Marker) -> bool:
+    """Text for a format writer: strings, and markers without a payload (protected spans, and markup that
+    was only text in the source, ``&lt;b&gt;`` in HTML or ``<b>`` in a .docx run)."""
+    return isinstance(piece, str) or piece.payload is None
+
+
 def render(pieces: Sequence[str | Marker]) -> str:
     """Plain-text rendering: strings as they are, each marker as its raw text."""
     return "".join(piece if isinstance(piece, str) else piece.raw for piece in pieces)
