@@ -7,6 +7,8 @@ blocks from an HTML fragment rendered by the same templates as the full page.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from flask import (
     Blueprint,
     Flask,
@@ -22,8 +24,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
-from translator.errors import InputError
+from translator.errors import InputError, TranslatorError
 from translator.exports import EXPORT_FORMATS, render
+from translator.files import SUPPORTED_SUFFIXES, is_supported
+from translator.files.store import download_name
 from translator.formats import FORMATS, format_for, load_article, to_article_text
 from translator.languages import language_name
 from translator.storage.documents import StoredDocument
@@ -65,7 +69,9 @@ def _languages() -> tuple[list[tuple[str, str]], list[str], list[str]]:
     return pairs, sorted({s for s, _ in pairs}), sorted({t for _, t in pairs})
 
 
-def _home(error: str = "", status: int = 200, form: dict[str, str] | None = None) -> ResponseReturnValue:
+def _home(
+    error: str = "", status: int = 200, form: dict[str, str] | None = None, download: dict[str, str] | None = None
+) -> ResponseReturnValue:
     pairs, sources, targets = _languages()
     form = form or {}
     default_target = "en" if "en" in targets else (targets[0] if targets else "")
@@ -78,10 +84,12 @@ def _home(error: str = "", status: int = 200, form: dict[str, str] | None = None
     html = render_template(
         "home.html",
         error=error,
+        download=download,
         form=values,
         pairs=pairs,
         sources=sources,
         targets=targets,
+        document_suffixes=",".join(SUPPORTED_SUFFIXES),
         max_upload=human_size(services().settings.upload_max_bytes),
         max_upload_bytes=services().settings.upload_max_bytes,
         recent=services().store.recent(5, with_content=False),
@@ -100,6 +108,8 @@ def create() -> ResponseReturnValue:
     """Store the article, start its job and go to the reader (which shows progress)."""
     form = {key: request.form.get(key, "") for key in ("text", "source", "target", "format")}
     upload = request.files.get("file")
+    if upload is not None and upload.filename and is_supported(upload.filename):
+        return _translated_file(form, upload)
     try:
         text, input_format, title = _article_from(form, upload)
         source, target = _check_languages(form["source"] or "auto", form["target"])
@@ -111,6 +121,28 @@ def create() -> ResponseReturnValue:
     doc_id = store.create(text, source, target, input_format, title)
     jobs.submit(doc_id)
     return redirect(url_for("reader.document", doc_id=doc_id), 303)
+
+
+def _translated_file(form: dict[str, str], upload: FileStorage) -> ResponseReturnValue:
+    """A document or localisation file: translated now, in its own format, offered for download on the form."""
+    from translator.files.driver import translate_file  # lxml, polib: loaded once a file is sent
+    from web.api.files import file_store
+
+    name = PurePath((upload.filename or "").replace("\\", "/")).name
+    try:
+        if form["text"].strip():
+            raise InputError("Paste an article or choose a file, not both: clear the text box or the file.")
+        source, target = _check_languages(form["source"] or "auto", form["target"])
+        settings = services().settings
+        result = translate_file(services().translator, upload.read(), name, source, target, settings.file_max_chars)
+    except TranslatorError as error:
+        return _home(str(error), 400, form)
+    stored = file_store().save(result.data, f"{PurePath(name).stem}.{target}{result.suffix}")
+    note = f"{result.segments} segment(s) translated"
+    if result.flagged:
+        note += f"; {result.flagged} had placeholders or formatting put back: review them"
+    download = {"url": url_for("api_info.download_file", name=stored), "name": download_name(stored), "note": note}
+    return _home(form=form, download=download)
 
 
 def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[str, str, str]:
