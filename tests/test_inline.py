@@ -82,6 +82,23 @@ def test_clean_output_raises_no_flag(tmp_path: Path) -> None:
     assert result.text == "HALLO {name}." and result.flags == []
 
 
+def test_sentences_reach_the_model_numbered_from_zero(tmp_path: Path) -> None:
+    """The same sentence is the same model input (and cache entry) wherever it stands."""
+    translator = _faked(tmp_path, lambda s: s.replace("[X1X]", "[X1X] [X5X]").upper())
+    texts = ["Erst {a} und {b}. Dann %s und %d.", "Dann {x} und {y}."]
+    first, second = translate_segments(translator, [protect_text(t) for t in texts], "de", "en")
+    assert translator._engine.seen == ["Erst [X0X] und [X1X].", "Dann [X0X] und [X1X]."]  # type: ignore[union-attr]
+    assert first.text == "ERST {a} UND {b}. DANN %s UND %d." and second.text == "DANN {x} UND {y}."
+    assert first.flags == second.flags == [PLACEHOLDER_RESTORED]  # the invented [X5X] was dropped
+
+
+def test_tag_spanning_two_sentences_stays_balanced(tmp_path: Path) -> None:
+    html = "<p><b>Erster Satz. Zweiter</b> Satz hier.</p>"
+    assert _html(tmp_path, str.upper, html) == "<p><b>ERSTER SATZ. ZWEITER</b> SATZ HIER.</p>"
+    dropped = _html(tmp_path, lambda s: re.sub(r"\[X\d+X\]", "", s), html)
+    assert dropped.count("<b>") == 1 and dropped.count("</b>") == 1
+
+
 def _html(tmp_path: Path, rewrite: Callable[[str], str], html: str) -> str:
     return translate_html(_faked(tmp_path, rewrite), [html], "de", "en")[0]
 

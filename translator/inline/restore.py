@@ -61,12 +61,17 @@ def restore_sentence(source: str, output: str, markers: Sequence[Marker]) -> tup
     flags: set[str] = set()
     tokens: list[Token] = []
     seen: set[int] = set()
+    dropped = False
     for token in tokens_of(output):
         if isinstance(token, int):
             if token not in wanted or token in seen:  # invented or doubled: dropped
                 flags.add(_flag_for(markers[token] if token < len(markers) else None))
+                dropped = True
                 continue
             seen.add(token)
+        elif dropped and tokens and _is_space(tokens[-1]) and (token.isspace() or token in ".,;:!?)"):
+            tokens.pop()  # the space the dropped placeholder stood after
+        dropped = False
         tokens.append(token)
     lost = [index for index in expected if index not in seen]
     for index in lost:

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from translator.inline.restore import PLACEHOLDER, fix_order, mask, restore_sentence, tidy_spaces, tokens_of, unmask
+from translator.inline.restore import (
+    PLACEHOLDER,
+    fix_order,
+    mask,
+    placeholder,
+    restore_sentence,
+    tidy_spaces,
+    tokens_of,
+    unmask,
+)
 from translator.inline.spans import Segment, render
 from translator.pipeline import Translator
 from translator.segment import SentenceSplitter
@@ -44,7 +54,7 @@ def translate_segments(
             masked, markers = mask(segment)
             spans = sentence_spans(splitter, masked)
             for start, end in spans:
-                distinct.setdefault(masked[start:end], len(distinct))
+                distinct.setdefault(local_numbers(masked[start:end])[0], len(distinct))
             plans.append((masked, markers, spans))
         outputs = translator.engine.translate_batch(list(distinct), source, target) if distinct else []
     results = []
@@ -54,7 +64,9 @@ def translate_segments(
         position = 0
         for start, end in spans:
             tokens.extend(tokens_of(masked[position:start], len(markers)))
-            restored, raised = restore_sentence(masked[start:end], outputs[distinct[masked[start:end]]].text, markers)
+            sentence, numbers = local_numbers(masked[start:end])
+            output = global_numbers(outputs[distinct[sentence]].text, numbers, len(markers))
+            restored, raised = restore_sentence(masked[start:end], output, markers)
             tokens.extend(restored)
             flags |= raised
             position = end
@@ -63,6 +75,31 @@ def translate_segments(
         tokens = tidy_spaces(tokens, markers, tokens_of(masked, len(markers)))
         results.append(SegmentResult(unmask(tokens, markers), sorted(flags | raised)))
     return results
+
+
+def local_numbers(sentence: str) -> tuple[str, list[int]]:
+    """The sentence with its placeholders numbered from 0 in order, and the block's number of each.
+
+    The same sentence then reaches the model (and the sentence cache) as the same text wherever
+    it stands in a file: "Datei [X0X] öffnen" for the first entry and the hundredth alike.
+    """
+    numbers: list[int] = []
+
+    def renumber(match: re.Match[str]) -> str:
+        numbers.append(int(match.group(1)))
+        return placeholder(len(numbers) - 1)
+
+    return PLACEHOLDER.sub(renumber, sentence), numbers
+
+
+def global_numbers(output: str, numbers: list[int], known: int) -> str:
+    """The model's output with the block's numbers back; a number the sentence never had stays unknown."""
+
+    def renumber(match: re.Match[str]) -> str:
+        local = int(match.group(1))
+        return placeholder(numbers[local] if local < len(numbers) else known + local)
+
+    return PLACEHOLDER.sub(renumber, output)
 
 
 def has_words(masked: str) -> bool:
