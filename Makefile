@@ -46,6 +46,7 @@ bench: $(DEPS_STAMP) $(TEST_MODEL)
 	$(PY) bench/throughput.py $(if $(MODEL),--model $(MODEL))
 	$(PY) bench/server.py $(if $(MODEL),--model $(MODEL) --requests 8)
 	$(PY) bench/manifest.py
+	$(PY) bench/files.py $(if $(MODEL),--model $(MODEL) --pages 2 --repeat 1)
 
 bench-model: $(BENCH_MODEL)
 
