@@ -286,6 +286,18 @@ def test_docx_bold_lands_on_the_words_the_model_marks(tmp_path: Path) -> None:
     ]
 
 
+def test_paragraph_ending_in_bold_needs_no_repair(tmp_path: Path) -> None:
+    document = docx.Document()
+    paragraph = document.add_paragraph("Am Ende steht ")
+    paragraph.add_run("Fettes").bold = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = translate_file(_upper(tmp_path), buffer.getvalue(), "a.docx", "de", "en")
+    runs = docx.Document(io.BytesIO(result.data)).paragraphs[0].runs
+    assert [(r.text, bool(r.bold)) for r in runs] == [("AM ENDE STEHT ", False), ("FETTES", True)]
+    assert result.flagged == 0  # balanced markers: nothing was guessed
+
+
 def test_pptx_round_trip(translator: Translator, tmp_path: Path) -> None:
     presentation = Presentation()
     slide = presentation.slides.add_slide(presentation.slide_layouts[1])

@@ -143,16 +143,28 @@ def _properties_key(run: etree._Element, model: RunModel) -> bytes:
     return etree.tostring(props, method="c14n") if props is not None else b""
 
 
+def _base_format(paragraph: etree._Element, model: RunModel) -> tuple[bytes, etree._Element | None]:
+    """The run format covering most of the paragraph's text (its key and properties): it needs no markers."""
+    weights: dict[bytes, tuple[int, etree._Element | None]] = {}
+    for run in paragraph.iter(f"{{{model.ns}}}{model.run}"):
+        if _owner(run, model) is not paragraph:
+            continue
+        key = _properties_key(run, model)
+        length = sum(len(t.text or "") for t in run.iter(f"{{{model.ns}}}{model.text}"))
+        previous = weights.get(key, (0, None))
+        weights[key] = (previous[0] + length, run.find(f"{{{model.ns}}}{model.properties}"))
+    if not weights:
+        return b"", None
+    key = max(weights, key=lambda candidate: weights[candidate][0])
+    return key, weights[key][1]
+
+
 def _run_segment(paragraph: etree._Element, model: RunModel) -> Segment:
     """Text of the paragraph's runs; stretches in a non-base format inside a pair of markers."""
-    weights: dict[bytes, int] = {}
-    for run in paragraph.iter(f"{{{model.ns}}}{model.run}"):
-        length = sum(len(t.text or "") for t in run.iter(f"{{{model.ns}}}{model.text}"))
-        weights[_properties_key(run, model)] = weights.get(_properties_key(run, model), 0) + length
-    base = max(weights, key=lambda key: weights[key]) if weights else b""
     segment: Segment = []
-    _walk(paragraph, model, base, segment, [None])
-    _close_format(segment, [None])
+    open_format: list[Marker | None] = [None]
+    _walk(paragraph, model, _base_format(paragraph, model)[0], segment, open_format)
+    _close_format(segment, open_format)
     return segment
 
 
@@ -221,13 +233,7 @@ def _copy(element: etree._Element) -> etree._Element:
 
 def _run_writer(paragraph: etree._Element, model: RunModel) -> Callable[[SegmentResult], None]:
     base_run = next(paragraph.iter(f"{{{model.ns}}}{model.run}"), None)
-    weights: dict[bytes, tuple[int, etree._Element | None]] = {}
-    for run in paragraph.iter(f"{{{model.ns}}}{model.run}"):
-        key = _properties_key(run, model)
-        length = sum(len(t.text or "") for t in run.iter(f"{{{model.ns}}}{model.text}"))
-        previous = weights.get(key, (0, None))
-        weights[key] = (previous[0] + length, run.find(f"{{{model.ns}}}{model.properties}"))
-    base_props = max(weights.values(), key=lambda value: value[0])[1] if weights else None
+    base_props = _base_format(paragraph, model)[1]
     run_attributes = dict(base_run.attrib) if base_run is not None else {}
 
     def write(result: SegmentResult) -> None:
