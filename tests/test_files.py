@@ -387,6 +387,7 @@ def test_zip_bomb_refused_before_unpacking(translator: Translator) -> None:
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 200, "secret.docx", "password-protected"),
         (_zip({"word/document.xml": b"<a/>", "word/vbaProject.bin": b"x"}), "macro.docx", "macros"),
         (_zip({"word/document.xml": b"<a/>", "../evil": b"x"}), "path.docx", "outside the archive"),
+        (_zip({"content.xml": b"<a/>", "Basic/Standard/Module1.xml": b"x"}), "macro.odt", "macros"),
         (_zip({"content.xml": b"<a/>", "META-INF/manifest.xml": b"<m encryption-data/>"}), "pw.odt", "password"),
         (b"not a zip at all", "fake.pptx", "not a valid .pptx"),
         (_zip({"other.xml": b"<a/>"}), "empty.docx", "word/document.xml is missing"),

@@ -29,7 +29,8 @@ EXECUTABLE_SIGNATURES = {
     b"#!": "a script",
 }
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc, and encrypted OOXML wrappers
-MACRO_PARTS = ("vbaproject.bin", "basic/", "scripts/")
+MACRO_FILES = ("vbaproject.bin",)  # OOXML macros (.docm, .pptm), wherever they sit
+MACRO_FOLDERS = ("basic/", "scripts/")  # ODF macro libraries, at the archive's root
 
 
 def refuse_executables(data: bytes, name: str) -> None:
@@ -64,7 +65,8 @@ def check_members(members: Iterable[zipfile.ZipInfo], name: str) -> None:
         path = member.filename
         if path.startswith(("/", "\\")) or ".." in path.replace("\\", "/").split("/"):
             raise InputError(f"{name} contains a path outside the archive ({path!r}); it was not unpacked.")
-        if any(part in path.lower() for part in MACRO_PARTS):
+        lower = path.lower()
+        if lower.endswith(MACRO_FILES) or lower.startswith(MACRO_FOLDERS):
             raise InputError(f"{name} contains macros ({path}); save it without macros and try again.")
         total += member.file_size
         if total > MAX_UNPACKED_BYTES:
