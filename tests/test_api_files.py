@@ -99,3 +99,14 @@ def test_frontend_settings_announce_files(client: Any) -> None:
 def test_auto_source_is_detected(client: Any, tmp_path: Path) -> None:
     response = _send(client, SRT.encode(), "a.srt", source="auto")
     assert response.status_code == 200
+
+
+def test_text_and_html_files_as_in_libretranslate(client: Any) -> None:
+    text = "Erste Zeile mit {name}.\n\n  Zweite Zeile, eingerückt.\n"
+    url = _send(client, text.encode(), "notiz.txt").get_json()["translatedFileUrl"]
+    translated = client.get(urlparse(url).path).get_data(as_text=True)
+    assert translated.count("\n") == 3 and "\n\n  " in translated and translated.count("{name}") == 1
+    page = '<!DOCTYPE html><html><body><p class="x">Das ist <b>sehr</b> gut.</p></body></html>'
+    url = _send(client, page.encode(), "seite.html").get_json()["translatedFileUrl"]
+    html = client.get(urlparse(url).path).get_data(as_text=True)
+    assert html.startswith("<!DOCTYPE html>") and '<html><body><p class="x">' in html and html.count("<b>") == 1

@@ -45,12 +45,24 @@ class _Run:
 
 def translate_html(translator: Translator, fragments: Sequence[str], source: str, target: str) -> list[str]:
     """Each HTML fragment (or page) with its translatable text translated, markup unchanged."""
-    soups = [BeautifulSoup(fragment, "html.parser") for fragment in fragments]
-    runs = [run for soup in soups for run in _runs(soup, allowed=True)]
-    results = translate_segments(translator, [run.segment for run in runs], source, target)
-    for run, result in zip(runs, results, strict=True):
-        _replace(run, result)
-    return [str(soup) for soup in soups]
+    pages = [HtmlPage(fragment) for fragment in fragments]
+    segments = [segment for page in pages for segment in page.segments]
+    results = iter(translate_segments(translator, segments, source, target))
+    return [page.write([next(results) for _ in page.segments]) for page in pages]
+
+
+class HtmlPage:
+    """A parsed page: its segments to translate, and ``write`` to put translations in and serialise it."""
+
+    def __init__(self, html: str) -> None:
+        self._soup = BeautifulSoup(html, "html.parser")
+        self._runs = _runs(self._soup, allowed=True)
+        self.segments = [run.segment for run in self._runs]
+
+    def write(self, results: Sequence[SegmentResult]) -> str:
+        for run, result in zip(self._runs, results, strict=True):
+            _replace(run, result)
+        return str(self._soup)
 
 
 def _runs(element: Tag, allowed: bool) -> list[_Run]:

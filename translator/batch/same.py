@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 
 from translator.batch.inputs import Item
 from translator.document import Document
-from translator.files import SUPPORTED_SUFFIXES
+from translator.files import is_document
 from translator.pipeline import Translator
 from translator.textio import decode_article
 
@@ -38,7 +38,7 @@ def same_format_name(item: Item, target: str, suffix: str) -> str:
 
 def is_file_format(item: Item) -> bool:
     """A document or localisation file rather than an article."""
-    return PurePosixPath(item.key).suffix.lower() in SUPPORTED_SUFFIXES
+    return is_document(item.key)
 
 
 def translate_file_item(translator: Translator, item: Item, data: bytes, source: str, target: str,

@@ -32,7 +32,7 @@ from translator.config import Settings
 from translator.engine import ArgosEngine, Engine
 from translator.errors import InputError, ModelError, TranslatorError
 from translator.exports import EXPORT_FORMATS
-from translator.files import SUPPORTED_SUFFIXES
+from translator.files import DOCUMENT_SUFFIXES
 from translator.pipeline import LANGUAGE_CODE, Translator
 from translator.textio import ARTICLE_SUFFIXES
 
@@ -122,7 +122,7 @@ def batch(
     settings = _settings(ctx, jobs)
     options = Options(source, target, formats, out_dir)
     try:
-        suffixes = ARTICLE_SUFFIXES + SUPPORTED_SUFFIXES if SAME in formats else ARTICLE_SUFFIXES
+        suffixes = ARTICLE_SUFFIXES + DOCUMENT_SUFFIXES if SAME in formats else ARTICLE_SUFFIXES
         items, warnings = discover(inputs, out_dir, suffixes)
         if not items:
             raise InputError(f"No article files ({', '.join(suffixes)}) matched " + " ".join(inputs))

@@ -13,10 +13,18 @@ from __future__ import annotations
 from pathlib import PurePath
 
 # The suffixes the handlers in ``driver`` cover; kept here so listing them (/frontend/settings) imports no parser.
-SUPPORTED_SUFFIXES = (
+# Documents: files that are not articles (the reader and the batch tool's bilingual outputs take articles).
+DOCUMENT_SUFFIXES = (
     ".docx", ".epub", ".odp", ".odt", ".po", ".pot", ".pptx", ".srt", ".vtt", ".xlf", ".xliff",
 )  # fmt: skip
+SUPPORTED_SUFFIXES = tuple(sorted((*DOCUMENT_SUFFIXES, ".htm", ".html", ".md", ".txt")))
 
 
 def is_supported(name: str) -> bool:
+    """A file ``/translate_file`` can give back in its own format."""
     return PurePath(name).suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def is_document(name: str) -> bool:
+    """A supported file that is not an article (.docx, .po, .srt...)."""
+    return PurePath(name).suffix.lower() in DOCUMENT_SUFFIXES

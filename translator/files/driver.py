@@ -8,7 +8,7 @@ from pathlib import PurePath
 
 from translator.detect import UNDETERMINED
 from translator.errors import InputError
-from translator.files import SUPPORTED_SUFFIXES, gettext, office, subtitles, xliff
+from translator.files import SUPPORTED_SUFFIXES, gettext, office, subtitles, text, xliff
 from translator.files.base import Job
 from translator.files.safety import refuse_executables
 from translator.inline import plain_text, translate_segments
@@ -19,6 +19,10 @@ HANDLERS: dict[str, Callable[[bytes, str], Job]] = {
     ".pot": gettext.load,
     ".xlf": xliff.load,
     ".xliff": xliff.load,
+    ".txt": text.load_text,
+    ".md": text.load_text,
+    ".html": text.load_html,
+    ".htm": text.load_html,
     ".srt": subtitles.load,
     ".vtt": subtitles.load,
     **{suffix: office.load for suffix in office.FORMATS},

@@ -26,7 +26,7 @@ from werkzeug.datastructures import FileStorage
 
 from translator.errors import InputError, TranslatorError
 from translator.exports import EXPORT_FORMATS, render
-from translator.files import SUPPORTED_SUFFIXES, is_supported
+from translator.files import DOCUMENT_SUFFIXES, is_document
 from translator.files.store import download_name
 from translator.formats import FORMATS, format_for, load_article, to_article_text
 from translator.languages import language_name
@@ -89,7 +89,7 @@ def _home(
         pairs=pairs,
         sources=sources,
         targets=targets,
-        document_suffixes=",".join(SUPPORTED_SUFFIXES),
+        document_suffixes=",".join(DOCUMENT_SUFFIXES),
         max_upload=human_size(services().settings.upload_max_bytes),
         max_upload_bytes=services().settings.upload_max_bytes,
         recent=services().store.recent(5, with_content=False),
@@ -108,7 +108,7 @@ def create() -> ResponseReturnValue:
     """Store the article, start its job and go to the reader (which shows progress)."""
     form = {key: request.form.get(key, "") for key in ("text", "source", "target", "format")}
     upload = request.files.get("file")
-    if upload is not None and upload.filename and is_supported(upload.filename):
+    if upload is not None and upload.filename and is_document(upload.filename):
         return _translated_file(form, upload)
     try:
         text, input_format, title = _article_from(form, upload)
