@@ -147,6 +147,7 @@ def test_xliff_12_targets_filled_for_review(translator: Translator) -> None:
     assert [u.get("id") for u in units] == ["1", "2", "3", "4"]
     first, second, kept, done = (u.find("x:target", NS12) for u in units)
     assert first is not None and first.get("state") == "needs-review-translation"
+    assert first.get("state-qualifier") == "mt-suggestion"
     assert len(first.findall("x:g", NS12)) == 1 and "".join(first.itertext()).count("%s") == 1
     assert second is not None and len(second.findall("x:x", NS12)) == 1 and "{name}" in "".join(second.itertext())
     assert kept is None and done is not None and done.text == "Done." and done.get("state") == "final"

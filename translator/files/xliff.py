@@ -1,7 +1,7 @@
 """XLIFF 1.2 and 2.x: each untranslated source gets a target, its inline codes kept and placed.
 
-1.2: ``<trans-unit>`` gets ``<target state="needs-review-translation">`` (machine
-output wants review). 2.x: each ``<segment>`` of a ``<unit>`` gets a ``<target>``
+1.2: ``<trans-unit>`` gets ``<target state="needs-review-translation"
+state-qualifier="mt-suggestion">`` (machine output wants review). 2.x: each ``<segment>`` of a ``<unit>`` gets a ``<target>``
 and ``state="translated"`` (2.x has no review state below that). Paired codes
 (``<g>``, ``<pc>``, ``<mrk>``) wrap the translated words; standalone codes
 (``<x/>``, ``<ph/>``, ``<bx/>``...) travel with their sentence. A unit with
@@ -47,6 +47,7 @@ def load(data: bytes, name: str) -> Job:
             fill(target, result.pieces)
             if namespace == NS_12:
                 target.set("state", REVIEW_STATE)
+                target.set("state-qualifier", "mt-suggestion")  # XLIFF 1.2's own value for machine output
             else:
                 holder.set("state", "translated")
         return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
