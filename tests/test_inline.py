@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +10,8 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.fakes import RewritingFakeEngineForUnitTests
 from translator import Settings, Translator
@@ -166,3 +169,60 @@ def test_weblate_request_round_trips_markers(client: Any) -> None:
     body = client.post("/translate", json={"q": q, "source": "de", "target": "en"}).get_json()
     for n, translated in zip(range(0, 40, 2), body["translatedText"], strict=True):
         assert translated.count(f"[X{n}X]") == 1 and translated.count(f"[X{n + 1}X]") == 1
+
+
+WORDS = st.sampled_from(["Das", "ist", "sehr", "gut", "und", "hier", "Satz.", "mehr", "Text", "Anna"])
+
+
+@st.composite
+def segments(draw: st.DrawFn) -> list[str | Marker]:
+    """Text with protected spans and (possibly nested) tag pairs in it."""
+    pieces: list[str | Marker] = []
+    open_pairs: list[int] = []
+    for number in range(draw(st.integers(1, 12))):
+        choice = draw(st.sampled_from(["word", "word", "span", "open", "close"]))
+        if choice == "span":
+            pieces.append(Marker("protected", draw(st.sampled_from(["%s", "{name}", "%d", "https://x.de"])),
+                                 ordered=draw(st.booleans())))  # fmt: skip
+        elif choice == "open":
+            pieces.append(Marker("open", "<b>", pair=number))
+            open_pairs.append(number)
+        elif choice == "close" and open_pairs:
+            pieces.append(Marker("close", "</b>", pair=open_pairs.pop()))
+        else:
+            pieces.append(draw(WORDS) + " ")
+    pieces.extend(Marker("close", "</b>", pair=pair) for pair in reversed(open_pairs))
+    return [*pieces, "Ende."]
+
+
+@settings(max_examples=150, deadline=None)
+@given(segment=segments(), data=st.data())
+def test_any_model_output_keeps_every_marker_once_and_nested(
+    tmp_path_factory: pytest.TempPathFactory, segment: Any, data: Any
+) -> None:
+    """Whatever the model does to the placeholders (drop, double, invent, shuffle), the result is sound."""
+
+    chance = random.Random(data.draw(st.integers(0, 2**32), label="seed"))  # the fake runs in another thread
+
+    def mangle(sentence: str) -> str:
+        tokens = re.findall(r"\[X\d+X\]|[^\s\[]+|\s+|\[", sentence)
+        if chance.random() < 0.5:
+            chance.shuffle(tokens)
+        kept = [t for t in tokens if not (t.startswith("[X") and chance.random() < 0.4)]
+        if chance.random() < 0.3:
+            kept.insert(chance.randrange(len(kept) + 1), chance.choice(["[X0X]", "[X99X]", "[X1X]"]))
+        return "".join(kept)
+
+    [result] = translate_segments(_faked(tmp_path_factory.getbasetemp(), mangle), [segment], "de", "en")
+    source_markers = [p for p in segment if isinstance(p, Marker)]
+    result_markers = [p for p in result.pieces if isinstance(p, Marker)]
+    assert sorted(map(id, result_markers)) == sorted(map(id, source_markers))  # each exactly once
+    depth: list[int] = []
+    for marker in result_markers:
+        if marker.kind == "open":
+            depth.append(marker.pair)
+        elif marker.kind == "close":
+            assert depth and depth.pop() == marker.pair
+    assert not depth
+    ordered = [m for m in result_markers if m.ordered]
+    assert ordered == [m for m in source_markers if m.ordered]  # unnumbered printf keeps its order
