@@ -9,8 +9,10 @@ accepting the .po.
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -22,10 +24,11 @@ from PIL import Image
 from pptx import Presentation
 from pptx.util import Inches as PptxInches
 
-from tests.fakes import FakeEngineForUnitTests
+from tests.fakes import FakeEngineForUnitTests, RewritingFakeEngineForUnitTests
 from translator import InputError, Settings, Translator
 from translator.files import SUPPORTED_SUFFIXES
 from translator.files.driver import HANDLERS, translate_file
+from translator.files.office import A
 from translator.files.subtitles import LINE_WIDTH
 
 RTL_EMOJI = "Der Name ist שלום 🎉 und bleibt."
@@ -35,6 +38,10 @@ def _png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 3), (200, 10, 10)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def _faked_rewrite(tmp_path: Path, rewrite: Callable[[str], str]) -> Translator:
+    return Translator(Settings(data_dir=tmp_path, cache=False), engine=RewritingFakeEngineForUnitTests(rewrite))
 
 
 def _upper(tmp_path: Path) -> Translator:
@@ -322,6 +329,28 @@ def test_pptx_round_trip(translator: Translator, tmp_path: Path) -> None:
     assert reopened.shapes.title.text != "Quartalszahlen im Überblick"
     runs = reopened.placeholders[1].text_frame.paragraphs[0].runs
     assert sum(1 for r in runs if r.font.bold) == 1 and len(reopened.shapes) == 3
+    slide_xml = etree.fromstring(after["ppt/slides/slide1.xml"])
+    for paragraph in slide_xml.iter(f"{{{A}}}p"):
+        names = [etree.QName(child).localname for child in paragraph]
+        assert "endParaRPr" not in names[:-1] and "pPr" not in names[1:], names  # schema order kept
+
+
+def test_pptx_paragraph_end_properties_stay_last(tmp_path: Path) -> None:
+    """a:endParaRPr must close a paragraph whatever the model does with the placeholders."""
+    presentation = Presentation()
+    box = presentation.slides.add_slide(presentation.slide_layouts[5]).shapes.title.text_frame
+    box.text = "Der Titel "
+    run = box.paragraphs[0].add_run()
+    run.text = "fett"
+    run.font.bold = True
+    box.paragraphs[0]._p.get_or_add_endParaRPr()
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    to_front = _faked_rewrite(tmp_path, lambda s: "".join(re.findall(r"\[X\d+X\]", s)) + re.sub(r"\[X\d+X\]", "", s))
+    result = translate_file(to_front, buffer.getvalue(), "deck.pptx", "de", "en")
+    slide = etree.fromstring(_members(result.data)["ppt/slides/slide1.xml"])
+    [paragraph] = [p for p in slide.iter(f"{{{A}}}p") if len(p)]
+    assert etree.QName(paragraph[-1]).localname == "endParaRPr"
 
 
 ODT_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>

@@ -37,6 +37,7 @@ A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 XHTML = "http://www.w3.org/1999/xhtml"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+PARAGRAPH_PROPERTIES = ("pPr", "endParaRPr")  # first and last child of a paragraph, never moved
 
 
 @dataclass(frozen=True)
@@ -173,10 +174,11 @@ def _walk(
 ) -> None:
     for child in element:
         name = local_name(child)
-        if etree.QName(child).namespace != model.ns or name in (model.properties, "pPr"):
-            if name != "pPr" and name != model.properties:
-                _close_format(segment, open_format)
-                segment.append(Marker("empty", name, payload=child))
+        if name in PARAGRAPH_PROPERTIES or name == model.properties:
+            continue  # stays where the schema wants it (first / last), see _run_writer
+        if not isinstance(child.tag, str) or etree.QName(child).namespace != model.ns:
+            _close_format(segment, open_format)  # comments, other vocabularies: travel whole
+            segment.append(Marker("empty", name, payload=child))
             continue
         if name in model.dropped:
             continue
@@ -237,9 +239,9 @@ def _run_writer(paragraph: etree._Element, model: RunModel) -> Callable[[Segment
     run_attributes = dict(base_run.attrib) if base_run is not None else {}
 
     def write(result: SegmentResult) -> None:
-        kept = [child for child in paragraph if local_name(child) == "pPr"]
+        last = [child for child in paragraph if local_name(child) == "endParaRPr"]
         for child in list(paragraph):
-            if child not in kept:
+            if local_name(child) != "pPr":
                 paragraph.remove(child)
         containers = [paragraph]
         formats: list[etree._Element | None] = [base_props]
@@ -283,6 +285,7 @@ def _run_writer(paragraph: etree._Element, model: RunModel) -> Callable[[Segment
             else:
                 containers[-1].append(_copy(piece.payload))
         flush()
+        paragraph.extend(last)  # a:endParaRPr closes a DrawingML paragraph
 
     return write
 

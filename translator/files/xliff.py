@@ -1,8 +1,9 @@
 """XLIFF 1.2 and 2.x: each untranslated source gets a target, its inline codes kept and placed.
 
 1.2: ``<trans-unit>`` gets ``<target state="needs-review-translation"
-state-qualifier="mt-suggestion">`` (machine output wants review). 2.x: each ``<segment>`` of a ``<unit>`` gets a ``<target>``
-and ``state="translated"`` (2.x has no review state below that). Paired codes
+state-qualifier="mt-suggestion">`` (machine output wants review). 2.x: each
+``<segment>`` of a ``<unit>`` gets a ``<target>`` and ``state="translated"``
+(2.x has no review state below that). Paired codes
 (``<g>``, ``<pc>``, ``<mrk>``) wrap the translated words; standalone codes
 (``<x/>``, ``<ph/>``, ``<bx/>``...) travel with their sentence. A unit with
 ``translate="no"`` or a target already filled is left alone. Parsed without DTD
