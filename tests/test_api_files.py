@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from translator.files import SUPPORTED_SUFFIXES
+from translator.storage.keys import KeyStore, key_store_path
 
 SRT = "1\n00:00:01,000 --> 00:00:02,000\nDie Regierung hat heute entschieden.\n\n2\n00:00:03,000 --> 00:00:04,000\nMehr unter https://example.com.\n"
 
@@ -85,9 +86,15 @@ def test_text_limit_applies_before_translating(make_app: Any) -> None:
     assert response.status_code == 400 and "the limit is 20" in response.get_json()["error"]
 
 
-def test_keys_are_checked_but_downloads_need_none(make_app: Any) -> None:
+def test_keys_are_checked_but_downloads_need_none(make_app: Any, settings: Any) -> None:
+    store = KeyStore(key_store_path(settings))
+    key = store.add("files")
+    store.close()
     client = make_app(api_keys_required=True).test_client()
     assert _send(client, SRT.encode(), "a.srt").status_code == 403
+    answer = _send(client, SRT.encode(), "a.srt", api_key=key)
+    assert answer.status_code == 200
+    assert client.get(urlparse(answer.get_json()["translatedFileUrl"]).path).status_code == 200  # the URL is the key
 
 
 def test_frontend_settings_announce_files(client: Any) -> None:
