@@ -45,6 +45,7 @@ run: $(DEPS_STAMP) $(TEST_MODEL)
 test: $(DEPS_STAMP) $(TEST_MODEL)
 	tools/ensure-chromium.sh
 	tools/ensure-nginx.sh
+	tools/ensure-gettext.sh
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest
@@ -62,6 +63,7 @@ bench: $(DEPS_STAMP) $(TEST_MODEL)
 	$(PY) bench/storage.py
 	$(PY) bench/html_depth.py --quick
 	$(PY) bench/extraction.py --alternatives
+	$(PY) bench/files.py $(if $(MODEL),--model $(MODEL) --pages 2 --repeat 1)
 
 bench-model: $(BENCH_MODEL)
 

@@ -106,3 +106,35 @@ def test_url_job_opens_only_the_fetch_sockets(tmp_path: Path, test_model_file: P
     assert "fetch socket.connect" in events and not [e for e in events if e.startswith("other ")], events
     document = json.loads(result.stdout)
     assert document["metadata"]["source_url"] == server.url("/artikel") and document["blocks"][0]["kind"] == "title"
+
+
+@pytest.mark.slow
+def test_file_translation_fetches_no_dtd(tmp_path: Path, test_model_file: Path) -> None:
+    """XML naming an external DTD (XLIFF, an XHTML page) is translated without fetching it."""
+    env = {**os.environ, "TRANSLATOR_DATA_DIR": str(tmp_path / "data"), "HOME": str(tmp_path)}
+    install = subprocess.run(
+        [sys.executable, "-m", "translator", "models", "install", str(test_model_file)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert install.returncode == 0, install.stderr
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "app.xlf").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE xliff SYSTEM "http://127.0.0.1:9/xliff.dtd">\n'
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file source-language="de" '
+        'datatype="plaintext" original="a"><body><trans-unit id="1"><source>Die Datei wurde gespeichert.</source>'
+        "</trans-unit></body></file></xliff>"
+    )
+    script = GUARD.replace(
+        'main(["translate", sys.argv[1], "--json"], standalone_mode=False)',
+        'main(["batch", sys.argv[1], "--out", sys.argv[2], "--source", "de", "--format", "same"], '
+        "standalone_mode=False)",
+    )
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(folder), str(out)], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.rstrip().endswith("SOCKET_EVENTS=")
+    assert "needs-review-translation" in (out / "app.en.xlf").read_text()

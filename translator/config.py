@@ -97,6 +97,12 @@ class Settings:
         20_000, "Most characters one /translate request may carry (all items together).", minimum=1
     )
     api_max_batch: int = _setting(50, "Most items in one /translate request when q is a list.", minimum=1)
+    file_max_chars: int = _setting(
+        100_000, "Most characters of text one file sent to /translate_file may hold.", minimum=1
+    )
+    file_keep_seconds: int = _setting(
+        1800, "How long a translated file stays downloadable from /download_file before it is deleted.", minimum=1
+    )
     api_keys_required: bool = _setting(
         False, "Refuse API requests without a valid key (manage keys: python -m translator keys)."
     )

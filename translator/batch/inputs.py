@@ -55,7 +55,7 @@ class Found(NamedTuple):
     skipped: list[str]  # "path (a FIFO)": named or matched, but never opened
 
 
-def discover(inputs: Sequence[str], out_dir: Path) -> Found:
+def discover(inputs: Sequence[str], out_dir: Path, suffixes: tuple[str, ...] = ARTICLE_SUFFIXES) -> Found:
     """Items for INPUT arguments (files, folders, globs, http(s) addresses), warnings (a glob that matched
     nothing), and skipped non-regular files.
 
@@ -66,7 +66,8 @@ def discover(inputs: Sequence[str], out_dir: Path) -> Found:
     symlink loop cannot make them endless. Nothing under the output directory is
     ever an input (a re-run must not translate its own outputs). Only regular
     files are read: a FIFO, socket or device would block or never end, so it is
-    listed in ``skipped`` instead. Raises InputError for a named path that does not exist.
+    listed in ``skipped`` instead. Raises InputError for a named path that does not exist. ``suffixes``: the files a
+    directory or glob yields (documents too with ``--format same``).
     """
     found: list[tuple[Path, str]] = []
     urls: list[str] = []
@@ -84,10 +85,10 @@ def discover(inputs: Sequence[str], out_dir: Path) -> Found:
                 if _under(match, excluded):
                     continue
                 if match.is_dir():
-                    walked = list(_walk(match, excluded, skipped))
+                    walked = list(_walk(match, excluded, skipped, suffixes))
                     found += walked
                     hits += len(walked)
-                elif _is_article(match.name) and (kind := _kind(match)) != "missing":
+                elif match.name.lower().endswith(suffixes) and (kind := _kind(match)) != "missing":
                     if kind == "file":
                         found.append((match, match.name))
                         hits += 1
@@ -98,7 +99,7 @@ def discover(inputs: Sequence[str], out_dir: Path) -> Found:
         elif literal.is_dir():
             if _real(literal) == excluded:
                 raise InputError(f"{argument} is the output directory; give --out another folder.")
-            found += _walk(literal, excluded, skipped)
+            found += _walk(literal, excluded, skipped, suffixes)
         elif literal.exists():
             if _under(literal, excluded):
                 warnings.append(f"{argument} is inside the output directory; left out")
@@ -150,7 +151,7 @@ def _glob(pattern: str) -> list[Path]:
     return sorted(matches, key=str)
 
 
-def _walk(root: Path, excluded: str, skipped: list[str]) -> Iterator[tuple[Path, str]]:
+def _walk(root: Path, excluded: str, skipped: list[str], suffixes: tuple[str, ...]) -> Iterator[tuple[Path, str]]:
     """Article files under root in a stable (sorted) order, with their path relative to root.
 
     Symlinked directories are not followed; non-regular article-named files go to ``skipped``.
@@ -158,7 +159,7 @@ def _walk(root: Path, excluded: str, skipped: list[str]) -> Iterator[tuple[Path,
     for directory, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and _real(Path(directory) / d) != excluded)
         for filename in sorted(filenames):
-            if not filename.startswith(".") and _is_article(filename):
+            if not filename.startswith(".") and filename.lower().endswith(suffixes):
                 path = Path(directory) / filename
                 if (kind := _kind(path)) in ("file", "missing"):  # a dangling link fails later, with its reason
                     yield path, path.relative_to(root).as_posix()
@@ -216,10 +217,6 @@ def _free(name: str, taken: set[str], keep_suffix: bool = True) -> str:
     while f"{stem}-{number}{suffix}" in taken:
         number += 1
     return f"{stem}-{number}{suffix}"
-
-
-def _is_article(name: str) -> bool:
-    return name.lower().endswith(ARTICLE_SUFFIXES)
 
 
 def _real(path: Path) -> str:

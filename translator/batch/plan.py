@@ -16,7 +16,8 @@ from typing import Any
 
 from translator.batch.inputs import Item
 from translator.batch.manifest import Manifest
-from translator.batch.work import Loaded, Options, load_item, unchanged
+from translator.batch.same import is_file_format, translate_file_item
+from translator.batch.work import Loaded, Options, load_item, read_input, unchanged
 from translator.config import Settings
 from translator.engine import ArgosEngine, CachedEngine, Engine, Translation
 from translator.models import InstalledModel
@@ -114,16 +115,22 @@ def plan(settings: Settings, items: list[Item], manifest: Manifest, options: Opt
                 result.skipped += 1
                 continue
             try:
-                article = (loaded.pop(item.key, None) or load_item(dry, item)).article
-                document = dry.translate_document(
-                    article.text, options.source, options.target, metadata=article.metadata
-                )
+                if is_file_format(item):
+                    file = translate_file_item(dry, item, read_input(item), options.source, options.target,
+                                               options.formats)  # fmt: skip
+                    sentences, words = file.segments, file.words
+                else:
+                    article = (loaded.pop(item.key, None) or load_item(dry, item)).article
+                    document = dry.translate_document(
+                        article.text, options.source, options.target, metadata=article.metadata
+                    )
+                    sentences, words = len(document.sentences), document.word_count
             except Exception as error:  # reported like the real run would report it
                 result.failures.append((item.key, str(error) or type(error).__name__))
                 continue
             result.to_translate += 1
-            result.words += document.word_count
-            result.sentences += len(document.sentences)
+            result.words += words
+            result.sentences += sentences
     finally:
         overlay.close()
     result.uncached_sentences, result.uncached_words = counter.sentences, counter.words

@@ -21,6 +21,7 @@ from typing import Any
 
 from translator.batch.inputs import Item
 from translator.batch.manifest import Fingerprint, Manifest
+from translator.batch.same import SAME, is_file_format, same_format_article, translate_file_item
 from translator.document import stable_provenance
 from translator.errors import InputError, ModelError
 from translator.exports import render
@@ -58,6 +59,7 @@ class Loaded:
 
     article: Article
     digest: str
+    data: bytes | None = None  # a file's bytes (for --format same); None for a fetched page
 
 
 def read_input(item: Item) -> bytes:
@@ -94,7 +96,7 @@ def load_item(translator: Translator, item: Item) -> Loaded:
         digest = sha256(json.dumps([article.text, article.metadata], ensure_ascii=False).encode("utf-8"))
         return Loaded(article, digest)
     data = read_input(item)
-    return Loaded(read_article(data, item.key, settings=translator.settings), sha256(data))
+    return Loaded(read_article(data, item.key, settings=translator.settings), sha256(data), data)
 
 
 def sha256(data: bytes) -> str:
@@ -119,7 +121,7 @@ def fingerprint(translator: Translator, item: Item, options: Options, digest: st
         target=options.target,
         model=model_key(translator, source_language, options.target),
         engine=engine_options(translator),
-        formats=sorted(options.formats),
+        formats=sorted([SAME] if is_file_format(item) else options.formats),  # a document gets only its own format
         base=item.base,
     )
 
@@ -157,19 +159,39 @@ def translate_item(
 ) -> Outcome:
     """Translate one file or page and write its outputs; never raises, a failure is an Outcome with the reason."""
     started = time.perf_counter()
+    notes: list[str] = []
     try:
-        loaded = loaded or load_item(translator, item)
-        article = loaded.article
-        document = translator.translate_document(
-            article.text, options.source, options.target, metadata=article.metadata
-        )
-        stamp = fingerprint(translator, item, options, loaded.digest, document.source_language)
         outputs: list[str] = []
-        for fmt in options.formats:
-            export = render(document, fmt)
-            name = item.output_name(document.source_language, options.target, export.extension)
-            write_atomic(options.out_dir / name, export.content)
-            outputs.append(name)
+        if is_file_format(item):
+            data = read_input(item)
+            file = translate_file_item(translator, item, data, options.source, options.target, options.formats)
+            source_language, sentences, words, notes = file.source_language, file.segments, file.words, file.notes
+            write_atomic(options.out_dir / file.name, file.content)
+            outputs.append(file.name)
+            digest = sha256(data)
+        else:
+            loaded = loaded or load_item(translator, item)
+            article = loaded.article
+            document = translator.translate_document(
+                article.text, options.source, options.target, metadata=article.metadata
+            )
+            source_language, sentences, words = document.source_language, len(document.sentences), document.word_count
+            notes = list(document.notes)
+            for fmt in options.formats:
+                if fmt == SAME:
+                    if loaded.data is None:  # a web page: its article is in the bilingual outputs
+                        notes.append("same: not written for web pages (the article is in the other outputs).")
+                        continue
+                    same = same_format_article(translator, item, loaded.data, document, options.target)
+                    name, content = same.name, same.content
+                else:
+                    export = render(document, fmt)
+                    name = item.output_name(document.source_language, options.target, export.extension)
+                    content = export.content
+                write_atomic(options.out_dir / name, content)
+                outputs.append(name)
+            digest = loaded.digest
+        stamp = fingerprint(translator, item, options, digest, source_language)
         _remove_replaced(options.out_dir, previous, outputs)
     except Exception as error:  # the batch goes on: any failure is this file's, reported with its reason
         reason = str(error) if str(error) else type(error).__name__
@@ -183,12 +205,12 @@ def translate_item(
         "status": "done",
         "input": item.source,
         "outputs": outputs,
-        "sentences": len(document.sentences),
-        "words": document.word_count,
+        "sentences": sentences,
+        "words": words,
         "seconds": round(seconds, 3),
         "finished": _now(),
     }
-    return Outcome(item, True, entry, len(document.sentences), seconds, notes=list(document.notes))
+    return Outcome(item, True, entry, sentences, seconds, notes=notes)
 
 
 def _remove_replaced(out_dir: Path, previous: dict[str, Any] | None, outputs: list[str]) -> None:

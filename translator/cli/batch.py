@@ -25,12 +25,14 @@ from translator.batch.inputs import Item, discover
 from translator.batch.manifest import MANIFEST_NAME, Manifest, locked, remove_stale_temps
 from translator.batch.plan import describe_plan, plan
 from translator.batch.progress import progress_for
+from translator.batch.same import SAME
 from translator.batch.work import Loaded, Options, Outcome, translate_item, unchanged
 from translator.cli.common import say, settings_from, source_option, target_option
 from translator.config import Settings
 from translator.engine import ArgosEngine
 from translator.errors import InputError
 from translator.exports import EXPORT_FORMATS
+from translator.files import DOCUMENT_SUFFIXES
 from translator.languages import check_pair
 from translator.models import demo_notice, list_models
 from translator.pipeline import Translator
@@ -48,6 +50,10 @@ directory given (for files and globs: its file name), with the language pair
 (the detected source language, with --source auto) before the extension:
   articles/sub/bericht.md -> OUT/sub/bericht.de-en.html, ...de-en.json
   formats html, md, tsv, json; xliff is written as .xlf
+  same: the translated file in its own format, named with the target only
+  (bericht.en.md, page.en.html with the page's own markup); with same, folders
+  also yield .docx, .pptx, .odt, .odp, .epub, .po/.pot, .xlf/.xliff, .srt and
+  .vtt files, which get only that output (a .pot gives a .po)
 Inputs differing only in suffix keep it (bericht.txt.de-en.html, bericht.md.de-en.html);
 two inputs with the same relative name (files from different folders) get -2,
 -3... (bericht-2.de-en.html). Folders are read recursively for {SUFFIXES}
@@ -84,10 +90,10 @@ def _formats(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ..
         for name in (part.strip().lower() for part in value.split(",")):
             if name == "all":
                 chosen += EXPORT_FORMATS
-            elif name in EXPORT_FORMATS:
+            elif name in EXPORT_FORMATS or name == SAME:
                 chosen.append(name)
             elif name:
-                raise click.BadParameter(f"unknown format {name!r}; use {', '.join(EXPORT_FORMATS)} or all.")
+                raise click.BadParameter(f"unknown format {name!r}; use {', '.join(EXPORT_FORMATS)}, same or all.")
     if not chosen:
         raise click.BadParameter("give at least one format.")
     return tuple(dict.fromkeys(chosen))
@@ -100,7 +106,7 @@ def _formats(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ..
 @source_option
 @target_option
 @click.option("--format", "formats", multiple=True, callback=_formats, metavar="LIST",
-              help=f"Comma-separated output formats: {', '.join(EXPORT_FORMATS)} or all "
+              help=f"Comma-separated output formats: {', '.join(EXPORT_FORMATS)}, same (the input's own) or all "
                    f"[default: {DEFAULT_FORMATS}].")  # fmt: skip
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Files translated at once: threads sharing one model (N replicas) and the cache.")  # fmt: skip
@@ -132,11 +138,12 @@ def batch(
     addresses += url_list(url_file) if url_file is not None else []
     if not inputs and not addresses:
         raise InputError("Give INPUT files, folders or addresses, --urls FILE or --feed URL_OR_FILE.")
-    items, warnings, skipped = discover([*inputs, *addresses], out_dir)
+    suffixes = ARTICLE_SUFFIXES + DOCUMENT_SUFFIXES if SAME in formats else ARTICLE_SUFFIXES
+    items, warnings, skipped = discover([*inputs, *addresses], out_dir, suffixes)
     for name in skipped:
         say(f"skipped: {name}: only regular files are read", err=True)
     if not items:
-        raise InputError(f"No article files ({SUFFIXES}) matched " + " ".join(inputs))
+        raise InputError(f"No article files ({', '.join(suffixes)}) matched " + " ".join(inputs))
     check_pair(ArgosEngine(settings).pairs(), source, target)  # exit 3 before anything starts
     if notice := demo_notice(list_models(settings.resolved_model_dir)[0]):
         warnings.append(notice)

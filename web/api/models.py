@@ -46,6 +46,10 @@ class TranslateResponse(BaseModel):
     alternatives: list[str] | list[list[str]] | None = Field(None, description="Only when alternatives > 0.")
 
 
+class TranslateFileResponse(BaseModel):
+    translatedFileUrl: str = Field(description="Where the translated file can be downloaded, for a limited time.")
+
+
 class DetectRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 

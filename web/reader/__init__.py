@@ -9,6 +9,8 @@ shows only that key's documents (all of them for an admin key).
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from flask import (
     Blueprint,
     Flask,
@@ -25,8 +27,10 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
 from translator.detect import UNDETERMINED
-from translator.errors import InputError, ModelError, UnsupportedPairError
+from translator.errors import InputError, ModelError, TranslatorError, UnsupportedPairError
 from translator.exports import EXPORT_FORMATS, render
+from translator.files import DOCUMENT_SUFFIXES, is_document
+from translator.files.store import download_name
 from translator.languages import check_pair, language_name
 from translator.models import INSTALL_COMMAND
 from translator.sources import ARTICLE_SUFFIXES, FORMATS, Article, is_url, read_article, read_url
@@ -44,7 +48,7 @@ from web.reader.view import (
     reader_view,
     slug,
 )
-from web.services import services
+from web.services import services, translated_files
 
 bp = Blueprint("reader", __name__)
 VIEWS = ("both", "original", "translation")
@@ -80,7 +84,9 @@ def _languages() -> tuple[list[tuple[str, str]], list[str], list[str]]:
     return pairs, sorted({s for s, _ in pairs}), sorted({t for _, t in pairs})
 
 
-def _home(error: str = "", status: int = 200, form: dict[str, str] | None = None) -> ResponseReturnValue:
+def _home(
+    error: str = "", status: int = 200, form: dict[str, str] | None = None, download: dict[str, str] | None = None
+) -> ResponseReturnValue:
     pairs, sources, targets = _languages()
     form = form or {}
     default_target = "en" if "en" in targets else (targets[0] if targets else "")
@@ -96,10 +102,12 @@ def _home(error: str = "", status: int = 200, form: dict[str, str] | None = None
         error=error,
         accept=",".join(ARTICLE_SUFFIXES),
         install_command=INSTALL_COMMAND,
+        download=download,
         form=values,
         pairs=pairs,
         sources=sources,
         targets=targets,
+        document_suffixes=",".join(DOCUMENT_SUFFIXES),
         max_upload=human_size(services().settings.upload_max_bytes),
         max_upload_bytes=services().settings.upload_max_bytes,
         recent=services().store.recent(5, with_content=False, owner=limits.owner_scope()),
@@ -120,6 +128,8 @@ def create() -> ResponseReturnValue:
     form = {key: request.form.get(key, "") for key in ("text", "source", "target", "format", "url")}
     upload = request.files.get("file")
     source, target = form["source"] or "auto", form["target"]
+    if upload is not None and upload.filename and is_document(upload.filename):
+        return _translated_file(form, upload)
     try:
         article, title = _article_from(form, upload)
         check_pair(_languages()[0], source, target)
@@ -133,6 +143,28 @@ def create() -> ResponseReturnValue:
     )
     jobs.submit(doc_id)
     return redirect(url_for("reader.document", doc_id=doc_id), 303)
+
+
+def _translated_file(form: dict[str, str], upload: FileStorage) -> ResponseReturnValue:
+    """A document or localisation file: translated now, in its own format, offered for download on the form."""
+    from translator.files.driver import translate_file  # lxml, polib: loaded once a file is sent
+
+    name = PurePath((upload.filename or "").replace("\\", "/")).name
+    try:
+        if form["text"].strip():
+            raise InputError("Paste an article or choose a file, not both: clear the text box or the file.")
+        source, target = form["source"] or "auto", form["target"]
+        check_pair(_languages()[0], source, target)
+        settings = services().settings
+        result = translate_file(services().translator, upload.read(), name, source, target, settings.file_max_chars)
+    except TranslatorError as error:
+        return _home(str(error), 400, form)
+    stored = translated_files().save(result.data, f"{PurePath(name).stem}.{target}{result.suffix}")
+    note = f"{result.segments} segment(s) translated"
+    if result.flagged:
+        note += f"; {result.flagged} had placeholders or formatting put back: review them"
+    download = {"url": url_for("api_info.download_file", name=stored), "name": download_name(stored), "note": note}
+    return _home(form=form, download=download)
 
 
 def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[Article, str]:

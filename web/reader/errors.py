@@ -14,8 +14,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from web.services import services
 
-API_PREFIXES = ("/api/", "/translate", "/detect", "/languages", "/frontend/", "/metrics", "/health", "/ready",
-                "/openapi", "/docs")  # fmt: skip
+API_PREFIXES = ("/api/", "/translate", "/download_file/", "/detect", "/languages", "/frontend/", "/metrics",
+                "/health", "/ready", "/openapi", "/docs")  # fmt: skip
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
