@@ -10,6 +10,7 @@ MISSING_NUMBERS = "missing_numbers"
 EMPTY = "empty_translation"
 PLACEHOLDER_RESTORED = "placeholder_restored"
 FORMATTING_GUESSED = "formatting_guessed"
+GLOSSARY = "glossary"
 FLAG_HELP = {
     UNTRANSLATED: "The translation is identical to the source.",
     REPEATED_TOKENS: "The translation repeats a word or phrase in a loop.",
@@ -17,6 +18,7 @@ FLAG_HELP = {
     EMPTY: "The model returned no text for this sentence.",
     PLACEHOLDER_RESTORED: "The model lost, doubled or reordered a placeholder (%s, {name}, a URL...); it was put back.",
     FORMATTING_GUESSED: "The model lost or crossed the formatting; it was put back where it most likely belongs.",
+    GLOSSARY: "The model lost a glossary or do-not-translate term; it was put back where it most likely belongs.",
 }
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 
+from translator.glossary import Glossary, mark_terms
 from translator.htmlguard import check_html
 from translator.inline import Marker, Segment, SegmentResult, is_text, protect_text, render, translate_segments
 from translator.inline.spans import plain_text
@@ -45,15 +46,19 @@ class _Run:
     segment: Segment
 
 
-def translate_html(translator: Translator, fragments: Sequence[str], source: str, target: str) -> list[str]:
-    """Each HTML fragment (or page) with its translatable text translated, markup unchanged.
+def translate_html(
+    translator: Translator, fragments: Sequence[str], source: str, target: str, glossary: Glossary | None = None
+) -> list[str]:
+    """Each HTML fragment (or page) with its translatable text translated, markup unchanged; glossary terms applied.
 
     Each fragment is checked first (``check_html``): nesting past MAX_DEPTH or runaway markup is an InputError.
     """
     for fragment in fragments:
         check_html(fragment)
     pages = [HtmlPage(fragment) for fragment in fragments]
-    segments = [segment for page in pages for segment in page.segments]
+    if glossary is not None:
+        glossary.check_pair(source, target)
+    segments = [mark_terms(segment, glossary) for page in pages for segment in page.segments]
     results = iter(translate_segments(translator, segments, source, target))
     return [page.write([next(results) for _ in page.segments]) for page in pages]
 

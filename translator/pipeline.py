@@ -23,6 +23,7 @@ from translator.document import RUN_FIELDS, Block, Document, stable_provenance
 from translator.engine import ArgosEngine, CachedEngine, Engine
 from translator.errors import InputError
 from translator.flags import quality_flags
+from translator.glossary import Glossary, translate_with_terms
 from translator.merging import MergingEngine
 from translator.models import InstalledModel, demo_notice
 from translator.segment import parse_blocks, split_sentences
@@ -74,8 +75,12 @@ class Translator:
         progress_slice: int = 0,
         partial: Partial | None = None,
         metadata: dict[str, str] | None = None,
+        glossary: Glossary | None = None,
     ) -> Document:
         """Segment, detect, translate and flag an article.
+
+        ``glossary`` (for the article's language pair, else an InputError): its terms come back as
+        given, and a sentence whose output lost one is flagged ``glossary``.
 
         ``metadata`` is the page's (from ``translator.sources.read_article``): it is kept in
         the document, and for extracted web pages it says each block's kind.
@@ -93,18 +98,22 @@ class Translator:
         started = time.perf_counter()
         source, target = _language_code(source, "source"), _language_code(target, "target")
         metadata = dict(metadata or {})
-        key = self._document_key(text, source, target, metadata)
+        key = self._document_key(text, source, target, metadata, glossary)
         cached = self.cache.get_document(key) if self.cache is not None and key else None
         if cached is not None:
             return self._from_cache(cached, started, progress)
         with self.preparing():
-            document = self._translate_fresh(text, source, target, progress, progress_slice, partial, started, metadata)
+            document = self._translate_fresh(
+                text, source, target, progress, progress_slice, partial, started, metadata, glossary
+            )
         if self.cache is not None and key:
             self.cache.put_document(key, json.dumps(document.stable_dict(), ensure_ascii=False))
         return document
 
-    def _document_key(self, text: str, source: str, target: str, metadata: dict[str, str]) -> str:
-        """Article + its metadata + languages + every installed model and decoding option: any change misses.
+    def _document_key(
+        self, text: str, source: str, target: str, metadata: dict[str, str], glossary: Glossary | None
+    ) -> str:
+        """Article + its metadata + languages + glossary + every installed model and decoding option: any change misses.
 
         Run fields (the cache's own path, ...) are not part of it: moving the data directory keeps the hits.
         """
@@ -113,6 +122,8 @@ class Translator:
         models = [model.key for model in self.installed_models()]
         options = stable_provenance(self.engine.describe())
         key_parts = [text, source, target, models, options] + ([metadata] if metadata else [])
+        if glossary is not None:
+            key_parts.append({"glossary": glossary.fingerprint})
         raw = json.dumps(key_parts, ensure_ascii=False)
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -138,6 +149,7 @@ class Translator:
         partial: Partial | None,
         started: float,
         metadata: dict[str, str],
+        glossary: Glossary | None = None,
     ) -> Document:
         blocks = parse_blocks(text, self.settings.max_chars, metadata)
         detected = self.detector.detect("\n".join(block.source for block in blocks))
@@ -156,9 +168,13 @@ class Translator:
             self._copy_through(blocks)
             document.provenance = {"model": None, "version": None, "skipped": "source language equals target"}
         else:
+            if glossary is not None:
+                glossary.check_pair(source_language, target)
             model = self.engine.model_for(source_language, target)
             document.provenance = {**model.describe(), **self.engine.describe()}
-            self._translate_blocks(document, progress, progress_slice, partial)
+            if glossary is not None:
+                document.provenance["glossary"] = glossary.name
+            self._translate_blocks(document, progress, progress_slice, partial, glossary)
         finished = time.perf_counter()
         document.timings = {
             "segment_and_detect_ms": _ms(parsed - started),
@@ -169,7 +185,12 @@ class Translator:
         return document
 
     def _translate_blocks(
-        self, document: Document, progress: Progress | None, progress_slice: int, partial: Partial | None
+        self,
+        document: Document,
+        progress: Progress | None,
+        progress_slice: int,
+        partial: Partial | None,
+        glossary: Glossary | None = None,
     ) -> None:
         blocks, source, target = document.blocks, document.source_language, document.target_language
         sentences = [s for block in blocks for s in block.sentences]
@@ -181,11 +202,11 @@ class Translator:
             partial(document, 0, total)
         for start in range(0, total, step):
             chunk = sentences[start : start + step]
-            results = self.engine.translate_batch([s.source for s in chunk], source, target)
+            results = translate_with_terms(self.engine, [s.source for s in chunk], source, target, glossary)
             for sentence, result in zip(chunk, results, strict=True):
                 sentence.translation = result.text
                 sentence.cached = result.cached
-                sentence.flags = quality_flags(sentence.source, result.text)
+                sentence.flags = quality_flags(sentence.source, result.text) + result.flags
             done = min(start + step, total)
             if partial is not None:
                 while joined < len(blocks) and block_ends[joined] <= done:

@@ -14,19 +14,26 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from translator.document import Detection
+from translator.glossary import Glossary, mark_terms
 from translator.inline import protect_text, translate_segments
 from translator.pipeline import Translator
 
 
-def translate_texts(translator: Translator, texts: Sequence[str], source: str, target: str) -> list[str]:
+def translate_texts(
+    translator: Translator, texts: Sequence[str], source: str, target: str, glossary: Glossary | None = None
+) -> list[str]:
     """Translate each text from ``source`` to ``target`` (concrete codes, not ``auto``); one engine call.
 
     Placeholders, URLs, e-mail addresses, entities and Weblate's ``[X7X]`` markers are
     protected (``translator.inline``): they come back byte for byte. Pieces without a
     letter (numbers, punctuation, whitespace) are kept as they are: the model has nothing
-    to translate there and would only invent text.
+    to translate there and would only invent text. ``glossary`` terms come back as given
+    (``translator.glossary``); it must be for ``source``→``target``.
     """
-    results = translate_segments(translator, [protect_text(text) for text in texts], source, target)
+    if glossary is not None:
+        glossary.check_pair(source, target)
+    segments = [mark_terms(protect_text(text), glossary) for text in texts]
+    results = translate_segments(translator, segments, source, target)
     return [result.text for result in results]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from translator.flags import FORMATTING_GUESSED, PLACEHOLDER_RESTORED
+from translator.flags import FORMATTING_GUESSED, GLOSSARY, PLACEHOLDER_RESTORED
 from translator.inline.spans import Marker, Segment, append_text
 
 PLACEHOLDER = re.compile(r"\[\s*[Xx]\s*(\d{1,6})\s*[Xx]\s*\]")
@@ -84,6 +84,8 @@ def restore_sentence(source: str, output: str, markers: Sequence[Marker]) -> tup
 
 
 def _flag_for(marker: Marker | None) -> str:
+    if marker is not None and marker.term:
+        return GLOSSARY
     return FORMATTING_GUESSED if marker is not None and marker.kind in ("open", "close") else PLACEHOLDER_RESTORED
 
 

@@ -18,13 +18,15 @@ class Marker:
     inline tag (same ``pair``); ``empty``: an inline element without text (an image, a line
     break, code). ``ordered`` markers keep their order relative to each other (``%s`` before
     ``%d``: swapping them swaps a program's arguments). ``payload`` is the format handler's own
-    object (a bs4 tag, a run's properties) used to rebuild the markup.
+    object (a bs4 tag, a run's properties) used to rebuild the markup. ``term``: a glossary or
+    do-not-translate term (``translator.glossary``), ``raw`` being what must stand in the translation.
     """
 
     kind: MarkerKind
     raw: str = ""
     pair: int = -1
     ordered: bool = False
+    term: bool = False
     payload: Any = field(default=None, compare=False)
 
 

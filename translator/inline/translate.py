@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from translator.inline.restore import (
     PLACEHOLDER,
@@ -17,8 +18,10 @@ from translator.inline.restore import (
     unmask,
 )
 from translator.inline.spans import Segment, render
-from translator.pipeline import Translator
 from translator.segment import SentenceSplitter
+
+if TYPE_CHECKING:  # the pipeline uses the glossary, which uses this package: no import cycle at run time
+    from translator.pipeline import Translator
 
 Span = tuple[int, int]
 
