@@ -6,9 +6,11 @@ import io
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from tests.fakes import RewritingFakeEngineForUnitTests
 from translator import Settings, Translator
+from translator.cli.main import main
 from translator.document import Document
 from translator.errors import InputError
 from translator.flags import GLOSSARY
@@ -162,3 +164,33 @@ def test_a_glossary_of_another_pair_is_refused(tmp_path: Path) -> None:
     translator = _faked(tmp_path, lambda sentence: sentence)
     with pytest.raises(InputError, match="fr→en"):
         translate_texts(translator, ["Hallo"], "de", "en", Glossary("fr", "fr", "en", {"a": "b"}))
+
+
+# --- the command line --------------------------------------------------------------------------------------------
+
+
+def test_cli_add_import_export_remove(tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = {"TRANSLATOR_DATA_DIR": str(tmp_path / "data")}
+
+    def run(*args: str) -> Result:
+        return runner.invoke(main, ["glossary", *args], env=env)
+
+    assert run("add", "news", "Siemens").exit_code == 0
+    good = tmp_path / "terms.tsv"
+    good.write_text("Vorstand\tboard\n'-los\t'-less\n", encoding="utf-8")
+    assert run("import", "news", str(good)).exit_code == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Berlin,Berlin\n<b>x</b>,y\n", encoding="utf-8")
+    refused = run("import", "news", str(bad))
+    assert refused.exit_code == 2
+    assert "bad.csv: Line 2: The source term looks like HTML markup" in refused.output
+    assert "Nothing was imported" in refused.output
+    listing = run("list")
+    assert listing.output == "news\tde→en\t3 entries\t1 do-not-translate\n"
+    exported = run("export", "news")
+    assert exported.output == "'-los,'-less\nSiemens,Siemens\nVorstand,board\n"
+    assert run("remove", "news", "Vorstand").exit_code == 0
+    assert run("remove", "news", "Vorstand").exit_code == 2
+    assert run("remove", "news").exit_code == 0
+    assert "No glossary named 'news'" in run("export", "news").output

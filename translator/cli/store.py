@@ -7,13 +7,13 @@ import click
 from translator.cli.common import settings_from
 from translator.storage.repair import check, recover, store_files
 
-STORE_NAMES = ("documents", "keys", "cache")
+STORE_NAMES = ("documents", "keys", "glossaries", "cache")
 EXIT_DAMAGED = 1
 
 
 @click.group()
 def store() -> None:
-    """Check and recover the SQLite files in the data directory (documents, API keys, sentence cache)."""
+    """Check and recover the SQLite files in the data directory (documents, API keys, glossaries, sentence cache)."""
 
 
 @store.command("check")

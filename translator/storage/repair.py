@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from translator.config import Settings
-from translator.storage import cache, documents, keys
+from translator.storage import cache, documents, glossary, keys
 from translator.storage.sqlite import SIDE_FILES, Database, Migration, move_aside
 
 DAMAGED_STRETCH = 20_000  # unreadable rowids in a row after which nothing more is expected (about 0.5 s of lookups)
@@ -46,6 +46,7 @@ def store_files(settings: Settings) -> list[StoreFile]:
     return [
         StoreFile("documents", documents.document_store_path(settings), documents.MIGRATIONS, salvage=True),
         StoreFile("keys", keys.key_store_path(settings), keys.MIGRATIONS, salvage=True),
+        StoreFile("glossaries", glossary.glossary_store_path(settings), glossary.MIGRATIONS, salvage=True),
         StoreFile("cache", settings.cache_path, cache.MIGRATIONS, salvage=False),
     ]
 
