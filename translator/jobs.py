@@ -83,6 +83,11 @@ class JobRunner:
         if stored is None or doc_id in self._cancelled or not is_active(stored.status):
             return
         self.store.mark_running(doc_id)
+        try:
+            glossary = self.translator.glossaries.require(stored.glossary) if stored.glossary else None
+        except TranslatorError as error:  # removed since the job was queued
+            self.store.set_status(doc_id, JobStatus.FAILED, str(error))
+            return
 
         def progress(done: int, total: int) -> None:
             if doc_id in self._cancelled:
@@ -110,6 +115,7 @@ class JobRunner:
                 PROGRESS_SLICE,
                 partial,
                 metadata=stored.source_metadata,
+                glossary=glossary,
             )
         except JobCancelled:
             return

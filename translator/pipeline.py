@@ -28,6 +28,7 @@ from translator.merging import MergingEngine
 from translator.models import InstalledModel, demo_notice
 from translator.segment import parse_blocks, split_sentences
 from translator.storage.cache import SentenceCache
+from translator.storage.glossary import GlossaryStore, glossary_store_path
 
 Progress = Callable[[int, int], None]
 Partial = Callable[[Document, int, int], None]
@@ -44,6 +45,11 @@ class Translator:
     @cached_property
     def cache(self) -> SentenceCache | None:
         return SentenceCache(self.settings.cache_path) if self.settings.cache else None
+
+    @cached_property
+    def glossaries(self) -> GlossaryStore:
+        """The glossaries of this installation (<data dir>/glossaries.sqlite3), opened on first use."""
+        return GlossaryStore(glossary_store_path(self.settings))
 
     @cached_property
     def merger(self) -> MergingEngine:

@@ -49,6 +49,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_column("documents", "partial", "TEXT"),
     add_column("documents", "owner", "TEXT"),  # the API key's name that created it (NULL: no key)
     add_column("documents", "metadata", "TEXT"),  # JSON: a web article's source URL, site, author...
+    add_column("documents", "glossary", "TEXT"),  # the glossary's name the request asked for (NULL: none)
 )
 RECOVER_HINT = (
     "Translation still works. To get the document library back, stop the server and run: "
@@ -56,7 +57,8 @@ RECOVER_HINT = (
 )
 LISTING_COLUMNS = (
     "id, title, '' AS text, input_format, requested_source, source_language, target_language, word_count, status,"
-    " done, total, error, NULL AS result, created, updated, started, NULL AS partial, owner, metadata"
+    " done, total, error, NULL AS result, created, updated, started, NULL AS partial, owner, metadata,"
+    " glossary"
 )
 ANY_OWNER = None  # the ``owner`` argument that does not filter (keys off, or an admin key)
 
@@ -82,6 +84,7 @@ class StoredDocument:
     partial: str | None = None
     owner: str | None = None
     metadata: str | None = None  # JSON: the page's metadata (source URL, site, author...), for web articles
+    glossary: str | None = None  # the glossary's name, looked up when the job runs
 
     @property
     def source_metadata(self) -> dict[str, str]:
@@ -169,13 +172,14 @@ class DocumentStore:
         title: str = "",
         owner: str | None = None,
         metadata: dict[str, str] | None = None,
+        glossary: str | None = None,
     ) -> str:
         doc_id = uuid.uuid4().hex[:16]
         now = time.time()
         meta = json.dumps(metadata, ensure_ascii=False) if metadata else None
         self._execute(
             "INSERT INTO documents (id, title, text, input_format, requested_source, target_language, word_count,"
-            " status, created, updated, owner, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " status, created, updated, owner, metadata, glossary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc_id,
                 title,
@@ -189,6 +193,7 @@ class DocumentStore:
                 now,
                 owner,
                 meta,
+                glossary,
             ),
         )
         return doc_id

@@ -19,6 +19,7 @@ from spectree import Response, SpecTree
 
 from translator import InputError, TranslatorError
 from translator.errors import UnsupportedPairError
+from translator.glossary import Glossary
 from translator.sources import Article, FetchError, read_article, read_url
 from translator.status import JobStatus, is_active
 from translator.storage.documents import StoredDocument
@@ -71,14 +72,17 @@ def create_document() -> ResponseReturnValue:
     if not run_async and len(text) > svc.settings.api_max_chars:
         fail(400, f'The article has {len(text):,} characters; above {svc.settings.api_max_chars:,} send "async": true.')
     title = body.title.strip() or article.title
-    doc_id = svc.store.create(text, source, target, article.format, title, owner=creator(), metadata=article.metadata)
+    glossary = _glossary(body.glossary, source, target)
+    doc_id = svc.store.create(
+        text, source, target, article.format, title, owner=creator(), metadata=article.metadata, glossary=body.glossary
+    )
     count_characters("documents", len(text))
     if run_async:
         svc.jobs.submit(doc_id)
         return _status(doc_id), 202, {"Location": url_for(".document_status", doc_id=doc_id)}
     svc.store.mark_running(doc_id)
     try:
-        document = svc.translator.translate_document(text, source, target, metadata=article.metadata)
+        document = svc.translator.translate_document(text, source, target, metadata=article.metadata, glossary=glossary)
     except (InputError, UnsupportedPairError) as error:  # e.g. detected a language no model covers
         svc.store.delete(doc_id)
         fail(400, str(error))
@@ -94,6 +98,19 @@ def create_document() -> ResponseReturnValue:
         201,
         {"Location": url_for(".document_status", doc_id=doc_id)},
     )
+
+
+def _glossary(name: str | None, source: str, target: str) -> Glossary | None:
+    """The named glossary; 400 when there is none, or when it is for another pair (source 'auto': checked later)."""
+    if not name:
+        return None
+    try:
+        glossary = services().translator.glossaries.require(name)
+        if source != "auto":
+            glossary.check_pair(source, target)
+    except InputError as error:
+        fail(400, str(error))
+    return glossary
 
 
 def _article(body: DocumentRequest) -> Article:

@@ -103,12 +103,13 @@ def translate() -> ResponseReturnValue:
         detected = DetectedLanguage(confidence=confidence, language=source).model_dump()
     translator = services().translator
     try:
+        glossary = translator.glossaries.require(body.glossary) if body.glossary else None
         if body.format == "html":
             from translator.html_translate import translate_html  # BeautifulSoup (~5 MB) only once HTML is asked for
 
-            translated = translate_html(translator, texts, source, target)
+            translated = translate_html(translator, texts, source, target, glossary)
         else:
-            translated = translate_texts(translator, texts, source, target)
+            translated = translate_texts(translator, texts, source, target, glossary)
     except (InputError, UnsupportedPairError) as error:
         fail(400, str(error))
     except TranslatorError as error:

@@ -22,6 +22,16 @@ class ErrorResponse(BaseModel):
 # LibreTranslate-compatible endpoints. Clients send extra fields (e.g. ``secret``): ignored, as LibreTranslate does.
 
 
+GlossaryName = Annotated[
+    str | None,
+    Field(
+        max_length=64,
+        description="A glossary's name (python -m translator glossary, or the library's Glossaries page): its "
+        "terms come back as given, do-not-translate terms as written. It must be for the request's language pair.",
+    ),
+]
+
+
 class TranslateRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -30,6 +40,7 @@ class TranslateRequest(BaseModel):
     target: LanguageCode = Field(description="Target language code.")
     format: Literal["text", "html"] = Field("text", description="'html' translates text nodes and keeps all markup.")
     alternatives: int = Field(0, ge=0, le=3, description="Alternatives wanted (none are produced: always []).")
+    glossary: GlossaryName = None
     api_key: ApiKeyField
 
 
@@ -110,6 +121,7 @@ class DocumentRequest(BaseModel):
         description="true: always a background job (202); false: translate now (201); "
         "unset: a job when the article is long.",
     )
+    glossary: GlossaryName = None
     api_key: ApiKeyField
 
 
