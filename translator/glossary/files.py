@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO, Literal
+from typing import IO, Literal
 
 from translator.errors import InputError
 from translator.exports import FORMULA_TRIGGERS, spreadsheet_cell
@@ -31,7 +31,7 @@ def format_for(name: str, default: FileFormat = "csv") -> FileFormat:
     return "csv" if lowered.endswith(".csv") else default
 
 
-def read_entries(stream: BinaryIO, file_format: FileFormat | None = None) -> dict[str, str]:
+def read_entries(stream: IO[bytes], file_format: FileFormat | None = None) -> dict[str, str]:
     """Every entry of a glossary file, checked; the first bad line is an InputError naming it.
 
     ``file_format`` None: TSV when the first line holds a tab, else CSV.
@@ -59,7 +59,7 @@ def read_entries(stream: BinaryIO, file_format: FileFormat | None = None) -> dic
     return entries
 
 
-def _lines(stream: BinaryIO) -> Iterator[tuple[int, str]]:
+def _lines(stream: IO[bytes]) -> Iterator[tuple[int, str]]:
     """(number, text) of each line, decoded as UTF-8 (a BOM is dropped); over-long lines are refused unread."""
     number = 0
     while True:

@@ -38,7 +38,7 @@ from translator.status import ACTIVE, JobStatus, is_active
 from translator.storage.documents import StoredDocument
 from web import limits
 from web.reader import errors as reader_errors
-from web.reader import signin
+from web.reader import glossaries, signin
 from web.reader.errors import human_size, secure
 from web.reader.view import (
     format_time,
@@ -54,6 +54,7 @@ bp = Blueprint("reader", __name__)
 VIEWS = ("both", "original", "translation")
 EXPORT_LABELS = {"html": "HTML", "md": "Markdown", "tsv": "TSV", "json": "JSON", "xliff": "XLIFF 1.2"}
 DETECT_PREVIEW_CHARS = 20_000
+glossaries.register(bp)
 
 
 def init_app(app: Flask) -> None:
