@@ -32,6 +32,10 @@ class FakeEngineForUnitTests:
     def describe(self) -> dict[str, Any]:
         return {"engine": "fake", "beam_size": 1}
 
+    def alternatives(self, sentences: Sequence[str], source: str, target: str, count: int) -> list[list[str]]:
+        """Hypothesis k: the translation with k exclamation marks (the best one has none)."""
+        return [[t.text + "!" * rank for rank in range(count)] for t in self.translate_batch(sentences, source, target)]
+
 
 class SlowFakeEngineForUnitTests:
     """Records each call's sentences; slow enough that concurrent callers pile up behind a running call."""
@@ -56,6 +60,9 @@ class SlowFakeEngineForUnitTests:
 
     def describe(self) -> dict[str, Any]:
         return {"engine": "fake"}
+
+    def alternatives(self, sentences: Sequence[str], source: str, target: str, count: int) -> list[list[str]]:
+        return [[t.text] for t in self.translate_batch(sentences, source, target)]
 
 
 class RecordingFakeEngineForUnitTests(SlowFakeEngineForUnitTests):

@@ -77,14 +77,25 @@ def test_same_source_and_target_returns_the_text(client: Any) -> None:
     assert body == {"translatedText": "Hello there."}
 
 
-def test_alternatives_are_an_empty_list(client: Any) -> None:
+def test_alternatives_in_libretranslates_shape(client: Any) -> None:
     single = client.post("/translate", json={"q": GERMAN, "source": "de", "target": "en", "alternatives": 2})
-    assert single.get_json()["alternatives"] == []
-    batch = client.post("/translate", json={"q": [GERMAN, GERMAN], "source": "de", "target": "en", "alternatives": 1})
-    assert batch.get_json()["alternatives"] == [[], []]
-    assert "alternatives" in _error(
-        client.post("/translate", json={"q": GERMAN, "source": "de", "target": "en", "alternatives": "x"}), 400
-    )
+    body = single.get_json()
+    assert isinstance(body["alternatives"], list) and 1 <= len(body["alternatives"]) <= 2
+    assert all(isinstance(text, str) and text and text != body["translatedText"] for text in body["alternatives"])
+    assert len(set(body["alternatives"])) == len(body["alternatives"])
+    plain = client.post("/translate", json={"q": GERMAN, "source": "de", "target": "en"}).get_json()
+    assert plain["translatedText"] == body["translatedText"]  # asking for alternatives never changes the translation
+    batch = client.post("/translate", json={"q": [GERMAN, "Guten Morgen."], "source": "de", "target": "en",
+                                            "alternatives": 1}).get_json()  # fmt: skip
+    assert [len(found) for found in batch["alternatives"]] == [1, 1]
+    assert all(isinstance(found[0], str) for found in batch["alternatives"])
+    html = client.post("/translate", json={"q": "<p>Hallo</p>", "source": "de", "target": "en", "format": "html",
+                                           "alternatives": 3}).get_json()  # fmt: skip
+    assert html["alternatives"] == []  # as LibreTranslate: none for HTML
+    for wrong in ("x", 6, -1):
+        assert "alternatives" in _error(
+            client.post("/translate", json={"q": GERMAN, "source": "de", "target": "en", "alternatives": wrong}), 400
+        )
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from translator.models import INSTALL_HINT, InstalledModel, find_model, list_mod
 from translator.storage.cache import SentenceCache, cache_key
 
 MAX_INPUT_TOKENS = 400
+MAX_ALTERNATIVES = 5  # hypotheses beyond the best one a request may ask for (each widens the beam search)
 log = logging.getLogger(__name__)
 
 
@@ -44,6 +45,10 @@ class Engine(Protocol):
 
     def pairs(self) -> list[tuple[str, str]]:
         """Installed language pairs."""
+        ...
+
+    def alternatives(self, sentences: Sequence[str], source: str, target: str, count: int) -> list[list[str]]:
+        """Up to ``count`` hypotheses per sentence, best first (never cached nor merged: rare and request-specific)."""
         ...
 
     def describe(self) -> dict[str, Any]:
@@ -117,6 +122,17 @@ class ArgosEngine:
         return _Loaded(model, translator, package.tokenizer)
 
     def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
+        return [Translation(hypotheses[0]) for hypotheses in self._decode(sentences, source, target, 1)]
+
+    def alternatives(self, sentences: Sequence[str], source: str, target: str, count: int) -> list[list[str]]:
+        return self._decode(sentences, source, target, max(1, min(count, MAX_ALTERNATIVES + 1)))
+
+    def _decode(self, sentences: Sequence[str], source: str, target: str, count: int) -> list[list[str]]:
+        """``count`` hypotheses per sentence (CTranslate2's ``num_hypotheses``; the beam is widened to hold them).
+
+        A sentence longer than MAX_INPUT_TOKENS is translated in pieces; its k-th hypothesis joins the
+        pieces' k-th ones (a piece with fewer gives its last).
+        """
         if not sentences:
             return []
         loaded = self.load(source, target)
@@ -133,22 +149,27 @@ class ArgosEngine:
         results = loaded.translator.translate_batch(
             [pieces[i] for i in order],
             target_prefix=[[prefix]] * len(order) if prefix else None,
-            beam_size=self.settings.beam_size,
+            beam_size=max(self.settings.beam_size, count),
+            num_hypotheses=count,
             max_batch_size=sub_batch_size(len(order), loaded.translator.num_translators, self.settings.max_batch_size),
             max_decoding_length=self.settings.max_decoding_length,
             replace_unknowns=True,
         )
-        outputs = [""] * len(pieces)
+        outputs: list[list[str]] = [[] for _ in pieces]
         for position, result in zip(order, results, strict=True):
-            text = loaded.tokenizer.decode(result.hypotheses[0])
-            if prefix and text.startswith(prefix):
-                text = text[len(prefix) :]
-            outputs[position] = text.strip()
-        joined: list[list[str]] = [[] for _ in sentences]
-        for index, text in zip(owner, outputs, strict=True):
-            if text:
-                joined[index].append(text)
-        return [Translation(" ".join(parts)) for parts in joined]
+            for hypothesis in result.hypotheses:
+                text = loaded.tokenizer.decode(hypothesis)
+                if prefix and text.startswith(prefix):
+                    text = text[len(prefix) :]
+                outputs[position].append(text.strip())
+        ranks = max((len(texts) for texts in outputs), default=1)
+        joined: list[list[list[str]]] = [[[] for _ in range(ranks)] for _ in sentences]
+        for index, texts in zip(owner, outputs, strict=True):
+            for rank in range(ranks):
+                text = texts[min(rank, len(texts) - 1)] if texts else ""
+                if text:
+                    joined[index][rank].append(text)
+        return [[" ".join(parts) for parts in by_rank] for by_rank in joined]
 
 
 def sub_batch_size(sentences: int, replicas: int, largest: int) -> int:
@@ -164,18 +185,34 @@ def sub_batch_size(sentences: int, replicas: int, largest: int) -> int:
     return max(1, min(largest // replicas, math.ceil(sentences / (2 * replicas))))
 
 
-class CachedEngine:
-    """Wraps an engine with the persistent sentence cache; only misses reach the model, in one batch."""
+class EngineWrapper:
+    """An engine around another: everything it does not change passes through, written once here."""
 
-    def __init__(self, engine: Engine, cache: SentenceCache) -> None:
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.cache = cache
 
     def pairs(self) -> list[tuple[str, str]]:
         return self.engine.pairs()
 
     def model_for(self, source: str, target: str) -> InstalledModel:
         return self.engine.model_for(source, target)
+
+    def describe(self) -> dict[str, Any]:
+        return self.engine.describe()
+
+    def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
+        return self.engine.translate_batch(sentences, source, target)
+
+    def alternatives(self, sentences: Sequence[str], source: str, target: str, count: int) -> list[list[str]]:
+        return self.engine.alternatives(sentences, source, target, count)
+
+
+class CachedEngine(EngineWrapper):
+    """Wraps an engine with the persistent sentence cache; only misses reach the model, in one batch."""
+
+    def __init__(self, engine: Engine, cache: SentenceCache) -> None:
+        super().__init__(engine)
+        self.cache = cache
 
     def describe(self) -> dict[str, Any]:
         return {**self.engine.describe(), "cache": str(self.cache.path)}

@@ -16,6 +16,7 @@ from collections.abc import Collection, Sequence
 from translator.document import Detection
 from translator.glossary import Glossary, mark_terms
 from translator.inline import protect_text, translate_segments
+from translator.inline.translate import segment_alternatives
 from translator.pipeline import Translator
 
 
@@ -35,6 +36,31 @@ def translate_texts(
     segments = [mark_terms(protect_text(text), glossary) for text in texts]
     results = translate_segments(translator, segments, source, target)
     return [result.text for result in results]
+
+
+def translate_alternatives(
+    translator: Translator,
+    texts: Sequence[str],
+    translations: Sequence[str],
+    source: str,
+    target: str,
+    count: int,
+    glossary: Glossary | None = None,
+) -> list[list[str]]:
+    """Up to ``count`` other translations of each text, best first, none equal to its ``translations`` entry.
+
+    What LibreTranslate returns as ``alternatives``: the model's next-best hypotheses (CTranslate2's
+    ``num_hypotheses``), protected spans and glossary terms kept as in ``translate_texts``.
+    """
+    if glossary is not None:
+        glossary.check_pair(source, target)
+    segments = [mark_terms(protect_text(text), glossary) for text in texts]
+    ranked = segment_alternatives(translator, segments, source, target, count + 1)  # one spare for a duplicate
+    found = []
+    for translation, results in zip(translations, ranked, strict=True):
+        others = list(dict.fromkeys(result.text for result in results if result.text != translation))
+        found.append(others[:count])
+    return found
 
 
 def detect_languages(translator: Translator, texts: Sequence[str], allowed: Collection[str]) -> list[Detection]:

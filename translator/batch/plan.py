@@ -12,15 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from translator.batch.inputs import Item
 from translator.batch.manifest import Manifest
 from translator.batch.same import is_file_format, translate_file_item
 from translator.batch.work import Loaded, Options, load_item, read_input, unchanged
 from translator.config import Settings
-from translator.engine import ArgosEngine, CachedEngine, Engine, Translation
-from translator.models import InstalledModel
+from translator.engine import ArgosEngine, CachedEngine, Engine, EngineWrapper, Translation
 from translator.pipeline import Translator
 from translator.storage.cache import SentenceCache
 
@@ -29,27 +27,21 @@ from translator.storage.cache import SentenceCache
 ASSUMED_WORDS_PER_SECOND = 150
 
 
-class CountingEngine:
+class CountingEngine(EngineWrapper):
     """Looks models up like the real engine but never translates: it counts what would be translated."""
 
     def __init__(self, real: Engine) -> None:
-        self.real = real
+        super().__init__(real)
         self.sentences = 0
         self.words = 0
-
-    def model_for(self, source: str, target: str) -> InstalledModel:
-        return self.real.model_for(source, target)
-
-    def pairs(self) -> list[tuple[str, str]]:
-        return self.real.pairs()
-
-    def describe(self) -> dict[str, Any]:
-        return self.real.describe()
 
     def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
         self.sentences += len(sentences)
         self.words += sum(len(sentence.split()) for sentence in sentences)
         return [Translation("") for _ in sentences]
+
+    def alternatives(self, sentences: Sequence[str], source: str, target: str, count: int) -> list[list[str]]:
+        return [[""] for _ in sentences]
 
 
 class MemoryOverlayCache(SentenceCache):

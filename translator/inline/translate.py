@@ -17,7 +17,7 @@ from translator.inline.restore import (
     tokens_of,
     unmask,
 )
-from translator.inline.spans import Segment, render
+from translator.inline.spans import Marker, Segment, render
 from translator.segment import SentenceSplitter
 
 if TYPE_CHECKING:  # the pipeline uses the glossary, which uses this package: no import cycle at run time
@@ -50,16 +50,49 @@ def translate_segments(
     if source == target:
         return [SegmentResult(list(segment)) for segment in segments]
     with translator.preparing():
-        splitter = SentenceSplitter(source)
-        plans = []
-        distinct: dict[str, int] = {}
-        for segment in segments:
-            masked, markers = mask(segment)
-            spans = sentence_spans(splitter, masked)
-            for start, end in spans:
-                distinct.setdefault(local_numbers(masked[start:end])[0], len(distinct))
-            plans.append((masked, markers, spans))
+        plans, distinct = _plan(segments, source)
         outputs = translator.engine.translate_batch(list(distinct), source, target) if distinct else []
+    return _assemble(plans, distinct, [output.text for output in outputs])
+
+
+def segment_alternatives(
+    translator: Translator, segments: Sequence[Segment], source: str, target: str, count: int
+) -> list[list[SegmentResult]]:
+    """For each segment, its translations from the model's 2nd to ``count``-th best hypothesis of each sentence.
+
+    The k-th alternative joins every sentence's k-th hypothesis (its last when it has fewer), markers
+    repaired as in ``translate_segments``. Not cached: asked for rarely, and worth a fresh beam search.
+    """
+    if source == target or count < 1:
+        return [[] for _ in segments]
+    plans, distinct = _plan(segments, source)
+    hypotheses = translator.engine.alternatives(list(distinct), source, target, count + 1) if distinct else []
+    ranks = [
+        _assemble(plans, distinct, [texts[min(rank, len(texts) - 1)] for texts in hypotheses])
+        for rank in range(1, count + 1)
+    ]
+    return [[ranked[index] for ranked in ranks] for index in range(len(segments))]
+
+
+Plan = tuple[str, list[Marker], list[Span]]
+
+
+def _plan(segments: Sequence[Segment], source: str) -> tuple[list[Plan], dict[str, int]]:
+    """Each segment masked and cut into sentences; the distinct sentences (placeholders numbered locally)."""
+    splitter = SentenceSplitter(source)
+    plans = []
+    distinct: dict[str, int] = {}
+    for segment in segments:
+        masked, markers = mask(segment)
+        spans = sentence_spans(splitter, masked)
+        for start, end in spans:
+            distinct.setdefault(local_numbers(masked[start:end])[0], len(distinct))
+        plans.append((masked, markers, spans))
+    return plans, distinct
+
+
+def _assemble(plans: list[Plan], distinct: dict[str, int], outputs: Sequence[str]) -> list[SegmentResult]:
+    """The segments put back together from the model's output for each distinct sentence, markers repaired."""
     results = []
     for masked, markers, spans in plans:
         tokens: list[int | str] = []
@@ -68,7 +101,7 @@ def translate_segments(
         for start, end in spans:
             tokens.extend(tokens_of(masked[position:start], len(markers)))
             sentence, numbers = local_numbers(masked[start:end])
-            output = global_numbers(outputs[distinct[sentence]].text, numbers, len(markers))
+            output = global_numbers(outputs[distinct[sentence]], numbers, len(markers))
             restored, raised = restore_sentence(masked[start:end], output, markers)
             tokens.extend(restored)
             flags |= raised

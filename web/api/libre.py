@@ -3,8 +3,8 @@
 Same paths, fields, JSON or form bodies, response shapes and error statuses as
 LibreTranslate. Every ``q`` of a request is translated in one call through the
 core (``translate_texts`` / ``translate_html``): a single ``q`` is a list of one.
-Alternatives are accepted but never produced (``[]``): the engine returns one
-hypothesis per sentence.
+``alternatives: N`` (at most 5) adds the model's next-best hypotheses, as LibreTranslate does: a list
+of strings for one ``q``, a list of lists for a list.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from translator import InputError, TranslatorError
 from translator.errors import UnsupportedPairError
 from translator.files import SUPPORTED_SUFFIXES
 from translator.languages import installed_languages, language_name
-from translator.texts import detect_languages, translate_texts
+from translator.texts import detect_languages, translate_alternatives, translate_texts
 from web.api.common import check_languages, detect_source, fail, validated
 from web.api.files import download_file, translate_file_view
 from web.api.models import (
@@ -102,6 +102,7 @@ def translate() -> ResponseReturnValue:
         source, confidence = detect_source(texts, target)
         detected = DetectedLanguage(confidence=confidence, language=source).model_dump()
     translator = services().translator
+    others: list[list[str]] = [[] for _ in texts]  # LibreTranslate gives none for HTML either
     try:
         glossary = translator.glossaries.require(body.glossary) if body.glossary else None
         if body.format == "html":
@@ -110,6 +111,10 @@ def translate() -> ResponseReturnValue:
             translated = translate_html(translator, texts, source, target, glossary)
         else:
             translated = translate_texts(translator, texts, source, target, glossary)
+            if body.alternatives > 0:
+                others = translate_alternatives(
+                    translator, texts, translated, source, target, body.alternatives, glossary
+                )
     except (InputError, UnsupportedPairError) as error:
         fail(400, str(error))
     except TranslatorError as error:
@@ -119,7 +124,7 @@ def translate() -> ResponseReturnValue:
     if detected is not None:
         result["detectedLanguage"] = [detected] * len(texts) if batch else detected
     if body.alternatives > 0:
-        result["alternatives"] = [[] for _ in texts] if batch else []
+        result["alternatives"] = others if batch else others[0]
     return result
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from translator.engine import MAX_ALTERNATIVES
 from translator.status import JobStatus
 
 NonEmptyText = Annotated[str, Field(min_length=1)]
@@ -39,7 +40,13 @@ class TranslateRequest(BaseModel):
     source: LanguageCode = Field(description="Source language code, or 'auto' to detect it.")
     target: LanguageCode = Field(description="Target language code.")
     format: Literal["text", "html"] = Field("text", description="'html' translates text nodes and keeps all markup.")
-    alternatives: int = Field(0, ge=0, le=3, description="Alternatives wanted (none are produced: always []).")
+    alternatives: int = Field(
+        0,
+        ge=0,
+        le=MAX_ALTERNATIVES,
+        description="Other translations wanted (the model's next-best hypotheses); format 'text' only "
+        "(for 'html' the list is empty, as in LibreTranslate).",
+    )
     glossary: GlossaryName = None
     api_key: ApiKeyField
 
