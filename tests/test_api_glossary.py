@@ -6,6 +6,10 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import overwrite_pages
+from translator import Settings
+from translator.storage.glossary import GlossaryStore, glossary_store_path
+
 ARTICLE = "Der Vorstand von Siemens traf sich gestern in Berlin. Danach sprach Siemens mit der Presse."
 
 
@@ -60,3 +64,16 @@ def test_document_api_job_uses_its_glossary(client: Any, app: Any, news: None) -
 def test_document_api_refuses_an_unknown_glossary(client: Any, news: None) -> None:
     response = client.post("/api/v1/documents", json={"text": ARTICLE, "glossary": "nope"})
     assert response.status_code == 400 and "No glossary named 'nope'" in response.get_json()["error"]
+
+
+def test_a_damaged_glossary_store_is_a_503_and_translation_goes_on(settings: Settings, make_app: Any) -> None:
+    path = glossary_store_path(settings)
+    store = GlossaryStore(path)
+    store.put("news", {f"Begriff{n}": f"term {n}" for n in range(3000)}, "de", "en")
+    store.close()
+    assert overwrite_pages(path, every=2, first=1) > 5
+    client = make_app().test_client()
+    refused = client.post("/translate", json={"q": "Hallo", "source": "de", "target": "en", "glossary": "news"})
+    assert refused.status_code == 503
+    assert "glossary store" in refused.get_json()["error"] and str(path) not in refused.get_json()["error"]
+    assert client.post("/translate", json={"q": "Hallo", "source": "de", "target": "en"}).status_code == 200

@@ -10,7 +10,8 @@ from flask import abort, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from translator.errors import ModelError, UnsupportedPairError
+from translator.errors import InputError, ModelError, UnsupportedPairError
+from translator.glossary import Glossary
 from translator.languages import check_pair
 from translator.texts import detect_languages
 from web.api.spec import error_response
@@ -48,6 +49,20 @@ def _check_pair(pairs: Sequence[tuple[str, str]], source: str, target: str) -> N
         fail(400, str(error))
     except ModelError as error:
         fail(503, str(error))
+
+
+def named_glossary(name: str | None, source: str, target: str) -> Glossary | None:
+    """The request's glossary; 400 when there is none of that name or it is for another pair (source 'auto':
+    checked once the language is known). A damaged glossary store is a 503, like every store fault."""
+    if not name:
+        return None
+    try:
+        glossary = services().translator.glossaries.require(name)
+        if source != "auto":
+            glossary.check_pair(source, target)
+    except InputError as error:
+        fail(400, str(error))
+    return glossary
 
 
 def detect_source(texts: Sequence[str], target: str) -> tuple[str, float]:

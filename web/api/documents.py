@@ -19,11 +19,10 @@ from spectree import Response, SpecTree
 
 from translator import InputError, TranslatorError
 from translator.errors import UnsupportedPairError
-from translator.glossary import Glossary
 from translator.sources import Article, FetchError, read_article, read_url
 from translator.status import JobStatus, is_active
 from translator.storage.documents import StoredDocument
-from web.api.common import check_languages, fail, validated
+from web.api.common import check_languages, fail, named_glossary, validated
 from web.api.models import Document as DocumentModel
 from web.api.models import DocumentList, DocumentListQuery, DocumentRequest, DocumentStatus, ErrorResponse
 from web.limits import creator, owner_scope
@@ -72,7 +71,7 @@ def create_document() -> ResponseReturnValue:
     if not run_async and len(text) > svc.settings.api_max_chars:
         fail(400, f'The article has {len(text):,} characters; above {svc.settings.api_max_chars:,} send "async": true.')
     title = body.title.strip() or article.title
-    glossary = _glossary(body.glossary, source, target)
+    glossary = named_glossary(body.glossary, source, target)
     doc_id = svc.store.create(
         text, source, target, article.format, title, owner=creator(), metadata=article.metadata, glossary=body.glossary
     )
@@ -98,19 +97,6 @@ def create_document() -> ResponseReturnValue:
         201,
         {"Location": url_for(".document_status", doc_id=doc_id)},
     )
-
-
-def _glossary(name: str | None, source: str, target: str) -> Glossary | None:
-    """The named glossary; 400 when there is none, or when it is for another pair (source 'auto': checked later)."""
-    if not name:
-        return None
-    try:
-        glossary = services().translator.glossaries.require(name)
-        if source != "auto":
-            glossary.check_pair(source, target)
-    except InputError as error:
-        fail(400, str(error))
-    return glossary
 
 
 def _article(body: DocumentRequest) -> Article:

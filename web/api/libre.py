@@ -18,7 +18,7 @@ from translator.errors import UnsupportedPairError
 from translator.files import SUPPORTED_SUFFIXES
 from translator.languages import installed_languages, language_name
 from translator.texts import detect_languages, translate_alternatives, translate_texts
-from web.api.common import check_languages, detect_source, fail, validated
+from web.api.common import check_languages, detect_source, fail, named_glossary, validated
 from web.api.files import download_file, translate_file_view
 from web.api.models import (
     DetectedLanguage,
@@ -102,9 +102,9 @@ def translate() -> ResponseReturnValue:
         source, confidence = detect_source(texts, target)
         detected = DetectedLanguage(confidence=confidence, language=source).model_dump()
     translator = services().translator
+    glossary = named_glossary(body.glossary, source, target)
     others: list[list[str]] = [[] for _ in texts]  # LibreTranslate gives none for HTML either
     try:
-        glossary = translator.glossaries.require(body.glossary) if body.glossary else None
         if body.format == "html":
             from translator.html_translate import translate_html  # BeautifulSoup (~5 MB) only once HTML is asked for
 
