@@ -50,6 +50,18 @@ def test_glossary_survives_a_restart(tmp_path: Path) -> None:
     assert [(g.name, g.entries, g.do_not_translate) for g in reopened.all()] == [("news", 2, 1)]
 
 
+def test_a_change_by_another_process_is_seen_at_once(tmp_path: Path) -> None:
+    server = GlossaryStore(tmp_path / "g.sqlite3")
+    server.add("news", "Siemens", None, "de", "en")
+    assert server.require("news").entries == {"Siemens": "Siemens"}  # now kept in memory
+    cli = GlossaryStore(tmp_path / "g.sqlite3")  # its own connection, as the CLI's process has
+    cli.add("news", "Vorstand", "board", "de", "en")
+    assert server.require("news").entries == {"Siemens": "Siemens", "Vorstand": "board"}
+    cli.remove("news")
+    assert server.get("news") is None
+    cli.close()
+
+
 def test_import_is_all_or_nothing_and_names_the_bad_line(tmp_path: Path) -> None:
     store = GlossaryStore(tmp_path / "g.sqlite3")
     store.add("news", "Siemens", None, "de", "en")

@@ -7,6 +7,7 @@ middle leaves the glossary as it was.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -55,6 +56,13 @@ class GlossaryStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db = Database(path, MIGRATIONS, label=f"glossary store ({path.name})", remedy=RECOVER_HINT)
+        # Glossaries read by name, kept while nothing changed the file: a request naming a glossary costs one
+        # PRAGMA, not reading every entry again. data_version moves when another process (the CLI) commits;
+        # this process's own writes bump _generation.
+        self._lock = threading.Lock()
+        self._cache: dict[str, Glossary] = {}
+        self._seen_version: int | None = None
+        self._generation = 0
 
     def all(self) -> list[GlossaryInfo]:
         rows = self._db.execute(
@@ -64,13 +72,31 @@ class GlossaryStore:
         return [GlossaryInfo(*row) for row in rows]
 
     def get(self, name: str) -> Glossary | None:
+        version = self._db.execute("PRAGMA data_version")[0][0]
+        with self._lock:
+            if version != self._seen_version:
+                self._cache.clear()
+                self._seen_version = version
+            found = self._cache.get(name)
+            generation = self._generation
+        if found is not None:
+            return found
         rows = self._db.execute("SELECT source, target FROM glossaries WHERE name = ?", (name,))
         if not rows:
             return None
         entries = self._db.execute(
             "SELECT source_term, target_term FROM glossary_entries WHERE glossary = ? ORDER BY source_term", (name,)
         )
-        return Glossary(name, rows[0][0], rows[0][1], dict(entries))
+        found = Glossary(name, rows[0][0], rows[0][1], dict(entries))
+        with self._lock:
+            if generation == self._generation:  # no write of ours in between: safe to keep
+                self._cache[name] = found
+        return found
+
+    def _changed(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._cache.clear()
 
     def require(self, name: str) -> Glossary:
         """The glossary called ``name``; InputError (naming it) when there is none."""
@@ -106,21 +132,23 @@ class GlossaryStore:
                 "INSERT OR REPLACE INTO glossary_entries (glossary, source_term, target_term) VALUES (?, ?, ?)",
                 [(name, source_term, target_term) for source_term, target_term in checked.items()],
             )
+        self._changed()
         return self.require(name)
 
     def remove_term(self, name: str, source_term: str) -> bool:
-        return (
-            self._db.change(
-                "DELETE FROM glossary_entries WHERE glossary = ? AND source_term = ?", (name, source_term.strip())
-            )
-            > 0
+        removed = self._db.change(
+            "DELETE FROM glossary_entries WHERE glossary = ? AND source_term = ?", (name, source_term.strip())
         )
+        self._changed()
+        return removed > 0
 
     def remove(self, name: str) -> bool:
         """Delete a glossary and its entries."""
         with self._db.transaction() as connection:
             connection.execute("DELETE FROM glossary_entries WHERE glossary = ?", (name,))
-            return connection.execute("DELETE FROM glossaries WHERE name = ?", (name,)).rowcount > 0
+            removed = connection.execute("DELETE FROM glossaries WHERE name = ?", (name,)).rowcount > 0
+        self._changed()
+        return removed
 
     def problem(self) -> str | None:
         return self._db.problem()
