@@ -86,3 +86,21 @@ def test_glossary_forms_need_the_csrf_token(csrf_app: Any) -> None:
     assert client.post("/glossaries/add", data={**form, "csrf_token": token["value"]}).status_code == 303
     assert _store(csrf_app).require("news").entries == {"Siemens": "Siemens"}
     assert client.post("/glossaries/news/remove").status_code == 400
+
+
+def test_an_article_translated_in_the_browser_with_a_glossary(client: Any, app: Any) -> None:
+    assert _soup(client.get("/")).select_one("select#glossary") is None  # no glossary yet: no choice shown
+    _store(app).add("news", "Vorstand", "executive board", "de", "en")
+    _store(app).add("french", "Paris", None, "fr", "en")
+    options = [o["value"] for o in _soup(client.get("/")).select("select#glossary option")]
+    assert options == ["", "french", "news"]
+    article = {"text": "Der Vorstand traf sich gestern in Berlin.", "source": "de", "target": "en"}
+    refused = client.post("/documents", data={**article, "glossary": "french"})
+    assert refused.status_code == 400 and "is for fr→en, not de→en" in _soup(refused).select_one("[role=alert]").text
+    response = client.post("/documents", data={**article, "glossary": "news"})
+    assert response.status_code == 303
+    doc_id = response.headers["Location"].rsplit("/", 1)[1]
+    services = app.extensions["translator_services"]
+    services.jobs.wait(doc_id, timeout=120)
+    stored = services.store.get(doc_id)
+    assert stored.glossary == "news" and "executive board" in stored.document().blocks[0].translation

@@ -97,6 +97,7 @@ def _home(
         "target": form.get("target", default_target),
         "format": form.get("format", "auto"),
         "url": form.get("url", ""),
+        "glossary": form.get("glossary", ""),
     }
     html = render_template(
         "home.html",
@@ -113,6 +114,7 @@ def _home(
         max_upload_bytes=services().settings.upload_max_bytes,
         recent=services().store.recent(5, with_content=False, owner=limits.owner_scope()),
         demo_notice=services().translator.demo_notice(),
+        glossaries=glossaries.choices(),
     )
     return html, status
 
@@ -126,7 +128,7 @@ def home() -> ResponseReturnValue:
 @bp.post("/documents")
 def create() -> ResponseReturnValue:
     """Store the article, start its job and go to the reader (which shows progress)."""
-    form = {key: request.form.get(key, "") for key in ("text", "source", "target", "format", "url")}
+    form = {key: request.form.get(key, "") for key in ("text", "source", "target", "format", "url", "glossary")}
     upload = request.files.get("file")
     source, target = form["source"] or "auto", form["target"]
     if upload is not None and upload.filename and is_document(upload.filename):
@@ -136,12 +138,14 @@ def create() -> ResponseReturnValue:
         check_pair(_languages()[0], source, target)
         if source == "auto":
             _check_detected(article.text, target)
+        glossary = glossaries.chosen(form["glossary"], source, target)
     except (InputError, ModelError) as error:  # a pair that is not installed, or no model at all
         return _home(str(error), 400, form)
     store, jobs = services().store, services().jobs
     doc_id = store.create(
-        article.text, source, target, article.format, title, owner=limits.creator(), metadata=article.metadata
-    )
+        article.text, source, target, article.format, title, owner=limits.creator(), metadata=article.metadata,
+        glossary=glossary,
+    )  # fmt: skip
     jobs.submit(doc_id)
     return redirect(url_for("reader.document", doc_id=doc_id), 303)
 

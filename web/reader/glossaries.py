@@ -10,9 +10,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from translator.errors import InputError
+from translator.errors import InputError, StoreUnavailable
 from translator.glossary.files import format_for, read_entries, write_entries
-from translator.storage.glossary import GlossaryStore
+from translator.storage.glossary import GlossaryInfo, GlossaryStore
 from web.services import services
 
 
@@ -23,6 +23,27 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/glossaries/<name>", "glossary", show)
     bp.add_url_rule("/glossaries/<name>/export.<fmt>", "glossary_export", export)
     bp.add_url_rule("/glossaries/<name>/remove", "glossary_remove", remove, methods=["POST"])
+
+
+def choices() -> list[GlossaryInfo]:
+    """The glossaries the home page offers; none while the glossary store is out of use (the page still works)."""
+    try:
+        return _store().all()
+    except StoreUnavailable:
+        return []
+
+
+def chosen(name: str, source: str, target: str) -> str | None:
+    """The glossary picked on the home form (its name, kept with the job); InputError when it cannot be used."""
+    if not name:
+        return None
+    try:
+        glossary = _store().require(name)
+    except StoreUnavailable as error:
+        raise InputError(str(error)) from None
+    if source != "auto":
+        glossary.check_pair(source, target)
+    return glossary.name
 
 
 def _store() -> GlossaryStore:
