@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from tests.fakes import RewritingFakeEngineForUnitTests
+from tests.helpers import ROOT
 from translator import Settings, Translator
 from translator.cli.main import main
 from translator.document import Document
@@ -206,3 +212,28 @@ def test_cli_add_import_export_remove(tmp_path: Path) -> None:
     assert run("remove", "news", "Vorstand").exit_code == 2
     assert run("remove", "news").exit_code == 0
     assert "No glossary named 'news'" in run("export", "news").output
+
+
+@pytest.mark.slow
+def test_sigkill_in_the_middle_of_an_import_leaves_the_glossary_as_it_was(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    store = GlossaryStore(data / "glossaries.sqlite3")
+    store.add("news", "Siemens", None, "de", "en")
+    big = tmp_path / "big.csv"
+    big.write_text("".join(f"Begriff{n},term {n}\n" for n in range(100_000)), encoding="utf-8")
+    wal = data / "glossaries.sqlite3-wal"
+    start = wal.stat().st_size  # the store is open in WAL mode: the file is there
+    env = {**os.environ, "TRANSLATOR_DATA_DIR": str(data)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "translator", "glossary", "import", "news", str(big)], env=env, cwd=ROOT
+    )
+    deadline = time.monotonic() + 60
+    while wal.stat().st_size < start + 256 * 1024 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)  # the rows are being written inside the transaction
+    killed = process.poll() is None
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert killed, "the import finished before it could be killed: make the file larger"
+    assert wal.stat().st_size >= start + 256 * 1024  # killed while writing its rows, not while reading the file
+    reopened = GlossaryStore(data / "glossaries.sqlite3")
+    assert reopened.require("news").entries == {"Siemens": "Siemens"}
