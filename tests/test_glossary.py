@@ -237,3 +237,16 @@ def test_sigkill_in_the_middle_of_an_import_leaves_the_glossary_as_it_was(tmp_pa
     assert wal.stat().st_size >= start + 256 * 1024  # killed while writing its rows, not while reading the file
     reopened = GlossaryStore(data / "glossaries.sqlite3")
     assert reopened.require("news").entries == {"Siemens": "Siemens"}
+
+
+def test_cli_translate_with_a_glossary(tmp_path: Path, model_dir: Path) -> None:
+    runner = CliRunner()
+    env = {"TRANSLATOR_DATA_DIR": str(tmp_path / "data"), "TRANSLATOR_MODEL_DIR": str(model_dir)}
+    article = tmp_path / "article.txt"
+    article.write_text(SENTENCE + "\n", encoding="utf-8")
+    assert runner.invoke(main, ["glossary", "add", "news", "Vorstand", "executive board"], env=env).exit_code == 0
+    result = runner.invoke(main, ["translate", str(article), "--json", "--glossary", "news"], env=env)
+    assert result.exit_code == 0, result.output
+    assert '"glossary": "news"' in result.output and result.output.count("executive board") >= 1
+    missing = runner.invoke(main, ["translate", str(article), "--glossary", "nope"], env=env)
+    assert missing.exit_code == 2 and "No glossary named 'nope'" in missing.output

@@ -24,15 +24,27 @@ from translator.sources import FORMATS, is_url, read_path, read_url
               help="Input format; auto: suffix or content type, then the content (HTML is found).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the document as JSON.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the sentence cache.")
+@click.option("--glossary", "glossary_name", metavar="NAME", help="Apply this glossary (see: glossary list).")
 @click.pass_context
-def translate(ctx: click.Context, file: str, source: str, target: str, fmt: str, as_json: bool, no_cache: bool) -> None:
+def translate(
+    ctx: click.Context,
+    file: str,
+    source: str,
+    target: str,
+    fmt: str,
+    as_json: bool,
+    no_cache: bool,
+    glossary_name: str | None,
+) -> None:
     """Translate FILE_OR_URL (a .txt, .md or .html file, or an http(s):// page) and print it side by side.
 
     Web pages are reduced to the article (title, byline, headings, paragraphs, quotes, lists) first.
     """
     settings = settings_from(ctx, cache=False if no_cache else None)
     article = read_url(file, settings, fmt) if is_url(file) else read_path(Path(file), settings, fmt)
-    document = Translator(settings).translate_document(article.text, source, target, metadata=article.metadata)
+    translator = Translator(settings)
+    glossary = translator.glossaries.require(glossary_name) if glossary_name else None
+    document = translator.translate_document(article.text, source, target, metadata=article.metadata, glossary=glossary)
     if as_json:
         click.echo(json.dumps(document.to_dict(), ensure_ascii=False, indent=2))
     else:
