@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -77,3 +79,15 @@ def test_a_damaged_glossary_store_is_a_503_and_translation_goes_on(settings: Set
     assert refused.status_code == 503
     assert "glossary store" in refused.get_json()["error"] and str(path) not in refused.get_json()["error"]
     assert client.post("/translate", json={"q": "Hallo", "source": "de", "target": "en"}).status_code == 200
+
+
+def test_translate_file_with_a_glossary(client: Any, news: None) -> None:
+    subtitles = "1\n00:00:01,000 --> 00:00:03,000\nDer Vorstand von Siemens tagte.\n"
+    form = {"source": "de", "target": "en", "glossary": "news", "file": (io.BytesIO(subtitles.encode()), "a.srt")}
+    response = client.post("/translate_file", data=form, content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_json()
+    text = client.get(urlparse(response.get_json()["translatedFileUrl"]).path).data.decode()
+    assert text.count("Siemens") == 1 and text.count("executive board") == 1
+    form = {"source": "de", "target": "en", "glossary": "nope", "file": (io.BytesIO(subtitles.encode()), "a.srt")}
+    refused = client.post("/translate_file", data=form, content_type="multipart/form-data")
+    assert refused.status_code == 400 and "No glossary named 'nope'" in refused.get_json()["error"]

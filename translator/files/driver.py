@@ -11,6 +11,7 @@ from translator.errors import InputError
 from translator.files import SUPPORTED_SUFFIXES, gettext, office, subtitles, text, xliff
 from translator.files.base import Job
 from translator.files.safety import refuse_executables
+from translator.glossary import Glossary, mark_terms
 from translator.inline import plain_text, translate_segments
 from translator.pipeline import Translator
 
@@ -40,9 +41,15 @@ class TranslatedFile:
 
 
 def translate_file(
-    translator: Translator, data: bytes, name: str, source: str, target: str, max_chars: int | None = None
+    translator: Translator,
+    data: bytes,
+    name: str,
+    source: str,
+    target: str,
+    max_chars: int | None = None,
+    glossary: Glossary | None = None,
 ) -> TranslatedFile:
-    """The file translated into ``target``, in its own format; ``source`` may be ``auto``.
+    """The file translated into ``target``, in its own format; ``source`` may be ``auto``; ``glossary`` terms kept.
 
     Text beyond ``max_chars`` characters (default: the article limit, TRANSLATOR_MAX_CHARS) is
     refused before anything is translated, so no file costs more than its size allows.
@@ -63,7 +70,11 @@ def translate_file(
         source = translator.detector.detect(text).language if text.strip() else target
         if source == UNDETERMINED:
             raise InputError(f"Could not recognise the language of {name}; choose the source language explicitly.")
-    results = translate_segments(translator, job.segments, source, target)
+    if glossary is not None:
+        glossary.check_pair(source, target)
+    results = translate_segments(
+        translator, [mark_terms(segment, glossary) for segment in job.segments], source, target
+    )
     return TranslatedFile(
         data=job.build(results, target),
         suffix=job.output_suffix or suffix,

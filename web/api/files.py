@@ -18,7 +18,7 @@ from translator import InputError, TranslatorError
 from translator.errors import UnsupportedPairError
 from translator.files import SUPPORTED_SUFFIXES, is_supported
 from translator.files.store import download_name
-from web.api.common import check_languages, fail
+from web.api.common import check_languages, fail, named_glossary
 from web.metrics import count_characters
 from web.services import services, translated_files
 
@@ -26,8 +26,8 @@ from web.services import services, translated_files
 def translate_file_view() -> ResponseReturnValue:
     """Translate a file (gettext, XLIFF, subtitles, office documents, e-books) into the same format.
 
-    Multipart fields: file, source (or 'auto'), target, api_key. The answer's translatedFileUrl
-    downloads the result for a limited time.
+    Multipart fields: file, source (or 'auto'), target, glossary (a name, optional), api_key. The answer's
+    translatedFileUrl downloads the result for a limited time.
     """
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -39,12 +39,15 @@ def translate_file_view() -> ResponseReturnValue:
     if not source_code or not target_code:
         fail(400, f"Invalid request: missing {'source' if not source_code else 'target'} parameter")
     source, target = check_languages(source_code, target_code)
+    glossary = named_glossary(request.form.get("glossary"), source, target)
     data = upload.read()
     svc = services()
     from translator.files.driver import translate_file  # lxml, polib: loaded once a file is sent
 
     try:
-        result = translate_file(svc.translator, data, name, source, target, max_chars=svc.settings.file_max_chars)
+        result = translate_file(
+            svc.translator, data, name, source, target, max_chars=svc.settings.file_max_chars, glossary=glossary
+        )
     except (InputError, UnsupportedPairError) as error:
         fail(400, str(error))
     except TranslatorError as error:

@@ -161,7 +161,11 @@ def _translated_file(form: dict[str, str], upload: FileStorage) -> ResponseRetur
         source, target = form["source"] or "auto", form["target"]
         check_pair(_languages()[0], source, target)
         settings = services().settings
-        result = translate_file(services().translator, upload.read(), name, source, target, settings.file_max_chars)
+        glossary = glossaries.chosen(form["glossary"], source, target)
+        result = translate_file(
+            services().translator, upload.read(), name, source, target, settings.file_max_chars,
+            services().translator.glossaries.require(glossary) if glossary else None,
+        )  # fmt: skip
     except TranslatorError as error:
         return _home(str(error), 400, form)
     stored = translated_files().save(result.data, f"{PurePath(name).stem}.{target}{result.suffix}")
