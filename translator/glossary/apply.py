@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from translator.engine import Engine
 from translator.glossary.entries import Glossary
 from translator.inline.restore import fix_order, mask, restore_sentence, tidy_spaces, tokens_of, unmask
 from translator.inline.spans import Marker, Segment, append_text, protect_text, render
 
+_PATTERNS: dict[str, re.Pattern[str]] = {}  # by glossary fingerprint: compiled once per glossary version
+_PATTERNS_KEPT = 16
+_patterns_lock = threading.Lock()
+
 
 def term_pattern(glossary: Glossary) -> re.Pattern[str] | None:
     """Every source term as a whole word, longest first (so "New York Times" wins over "New York")."""
-    return _compiled(glossary.fingerprint, tuple(glossary.entries)) if glossary.entries else None
-
-
-@lru_cache(maxsize=16)
-def _compiled(fingerprint: str, terms: tuple[str, ...]) -> re.Pattern[str]:
-    """Compiled once per glossary version (``fingerprint``), not once per request."""
-    terms = tuple(sorted(terms, key=lambda term: (-len(term), term)))
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(term) for term in terms) + r")(?!\w)")
+    if not glossary.entries:
+        return None
+    key = glossary.fingerprint
+    with _patterns_lock:
+        found = _PATTERNS.get(key)
+    if found is None:
+        terms = sorted(glossary.entries, key=lambda term: (-len(term), term))
+        found = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(term) for term in terms) + r")(?!\w)")
+        with _patterns_lock:
+            if len(_PATTERNS) >= _PATTERNS_KEPT:
+                _PATTERNS.pop(next(iter(_PATTERNS)))
+            _PATTERNS[key] = found
+    return found
 
 
 def mark_terms(segment: Segment, glossary: Glossary | None) -> Segment:
