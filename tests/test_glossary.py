@@ -178,6 +178,17 @@ def test_terms_match_whole_words_with_case(tmp_path: Path) -> None:
     assert text == "Das Bild zeigt bildlich Berliner in Berlin (city)."
 
 
+def test_the_longest_term_wins_and_terms_may_hold_punctuation(tmp_path: Path) -> None:
+    translator = _faked(tmp_path, lambda sentence: sentence)
+    entries = {"New York": "NY", "New York Times": "NYT", "C++": "C++", "E-Mail": "email", "Mail": "post"}
+    glossary = Glossary("tech", "de", "en", entries)
+    texts = ["Die New York Times und New York lieben C++ per E-Mail, nicht Mail.", "C+++ und XC++ nicht."]
+    assert translate_texts(translator, texts, "de", "en", glossary) == [
+        "Die NYT und NY lieben C++ per email, nicht post.",
+        "C+++ und XC++ nicht.",
+    ]
+
+
 def test_a_glossary_of_another_pair_is_refused(tmp_path: Path) -> None:
     translator = _faked(tmp_path, lambda sentence: sentence)
     with pytest.raises(InputError, match="fr→en"):
