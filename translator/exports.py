@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from translator.document import Document
 from translator.errors import InputError
+from translator.models import provenance_demo_notice
 
 TEMPLATES = Path(__file__).parent / "templates"
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -33,7 +34,8 @@ class Export:
 
 def render_html(document: Document) -> bytes:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
-    return env.get_template("export.html").render(document=document).encode("utf-8")
+    notice = provenance_demo_notice(document.provenance)
+    return env.get_template("export.html").render(document=document, demo_notice=notice).encode("utf-8")
 
 
 def _md_escape(text: str) -> str:
