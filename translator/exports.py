@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from translator.document import Document, source_lines
 from translator.errors import InputError
+from translator.models import provenance_demo_notice
 
 TEMPLATES = Path(__file__).parent / "templates"
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -36,7 +37,10 @@ class Export:
 
 def render_html(document: Document) -> bytes:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
-    html = env.get_template("export.html").render(document=document, source=source_lines(document.metadata))
+    notice = provenance_demo_notice(document.provenance)
+    html = env.get_template("export.html").render(
+        document=document, source=source_lines(document.metadata), demo_notice=notice
+    )
     return html.encode("utf-8")
 
 
