@@ -39,7 +39,7 @@ from translator.storage.documents import StoredDocument
 from web import limits
 from web.reader import errors as reader_errors
 from web.reader import signin
-from web.reader.errors import human_size, secure
+from web.reader.errors import human_size
 from web.reader.view import (
     format_time,
     iso_time,
@@ -48,6 +48,7 @@ from web.reader.view import (
     reader_view,
     slug,
 )
+from web.security import secure
 from web.services import services, translated_files
 
 bp = Blueprint("reader", __name__)
