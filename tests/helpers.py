@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import io
 import ipaddress
 import json
 import signal
@@ -14,6 +15,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -206,3 +208,12 @@ def loopback_only() -> Iterator[list[str]]:
         yield _outside_attempts
     finally:
         _guard_on.clear()
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    """A zip archive (deflated) holding these members, built in memory: documents and packages for tests."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
