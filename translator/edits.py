@@ -67,14 +67,17 @@ def edit_sentence(
 ) -> tuple[Document, Sentence] | None:
     """Save a correction in the document and approve it into the memory; None when there is no such document.
 
+    Concurrent edits of one sentence: the last to commit wins in the document and in the memory alike.
+
     Raises ``InputError`` for a bad edit, ``ConflictError`` while the document is being translated.
     """
     block_number, sentence_number = parse_pair(pair)
     cleaned = clean_edit(text)
-    edited = store.edit(doc_id, lambda document: apply_edit(document, block_number, sentence_number, cleaned), owner)
-    if edited is None:
-        return None
-    document, sentence = edited
-    if memory is not None:
-        memory.put(document.source_language, document.target_language, sentence.source, cleaned, "edit")
-    return document, sentence
+
+    def change(document: Document) -> Sentence:
+        sentence = apply_edit(document, block_number, sentence_number, cleaned)
+        if memory is not None:  # inside the document's transaction: edits reach both files in the same order
+            memory.put(document.source_language, document.target_language, sentence.source, cleaned, "edit")
+        return sentence
+
+    return store.edit(doc_id, change, owner)
