@@ -359,7 +359,12 @@ def test_correct_a_sentence_in_place_and_reuse_it(
     model = app.extensions["translator_services"].translator.merger.engine
     seen: list[str] = []
     original = model.translate_batch
-    monkeypatch.setattr(model, "translate_batch", lambda s, a, b: seen.extend(s) or original(s, a, b))
+
+    def counting(sentences: list[str], source: str, target: str) -> Any:
+        seen.extend(sentences)
+        return original(sentences, source, target)
+
+    monkeypatch.setattr(model, "translate_batch", counting)
     second = seed_text.split("\n")[0] + "\n\nEin neuer Absatz über etwas ganz anderes."
     paste_and_open(watched, base, second)
     reused = page.locator('.tgt .s[data-pair="b1-s1"]')
