@@ -17,6 +17,7 @@ import click
 from translator.cli.batch import batch
 from translator.cli.common import fail, settings_from
 from translator.cli.keys import keys
+from translator.cli.memory import memory
 from translator.cli.store import store
 from translator.config import Settings, env_name, parse_setting, settings_markdown, settings_table
 from translator.document import Document
@@ -167,4 +168,5 @@ def show_settings(markdown: bool) -> None:
 
 main.add_command(batch)
 main.add_command(keys)
+main.add_command(memory)
 main.add_command(store)
