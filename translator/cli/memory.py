@@ -10,7 +10,7 @@ import click
 from translator.cli.common import fail, say, settings_from
 from translator.errors import InputError, TranslatorError
 from translator.storage.memory import TranslationMemory, memory_path
-from translator.textio import write_atomic
+from translator.textio import printable, write_atomic
 from translator.tmx import read_units, write_tmx
 
 
@@ -75,7 +75,8 @@ def memory_suggestions(ctx: click.Context) -> None:
         store.close()
     for item in waiting:
         by = f" (from {item.submitter})" if item.submitter else ""
-        say(f"{item.id}\t{item.source_language}→{item.target_language}{by}\t{item.source}\t{item.translation}")
+        fields = (str(item.id), f"{item.source_language}→{item.target_language}{by}", item.source, item.translation)
+        click.echo("\t".join(printable(field) for field in fields))  # tab-separated, each field escaped
     if not waiting:
         say("No suggestions are waiting.", err=True)
 

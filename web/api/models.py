@@ -31,6 +31,23 @@ class TranslateRequest(BaseModel):
     api_key: ApiKeyField
 
 
+class SuggestRequest(BaseModel):
+    """LibreTranslate's /suggest: a better translation ``s`` of ``q``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    q: NonEmptyText = Field(description="The original text (one sentence is best: the memory is per sentence).")
+    s: NonEmptyText = Field(description="The suggested translation.")
+    source: LanguageCode = Field(description="Source language code (not 'auto').")
+    target: LanguageCode = Field(description="Target language code.")
+    api_key: ApiKeyField
+
+
+class SuggestResponse(BaseModel):
+    success: bool
+    approved: bool = Field(description="Not in LibreTranslate: true when an admin key put it in the memory at once.")
+
+
 class DetectedLanguage(BaseModel):
     confidence: float = Field(ge=0, le=100, description="Confidence in percent, as LibreTranslate reports it.")
     language: str

@@ -32,7 +32,7 @@ from translator.languages import check_pair, language_name
 from translator.models import INSTALL_COMMAND
 from translator.storage.documents import StoredDocument
 from web import limits
-from web.reader import edits, signin
+from web.reader import edits, memory, signin
 from web.reader import errors as reader_errors
 from web.reader.errors import human_size, secure
 from web.reader.view import (
@@ -51,6 +51,7 @@ VIEWS = ("both", "original", "translation")
 EXPORT_LABELS = {"html": "HTML", "md": "Markdown", "tsv": "TSV", "json": "JSON", "xliff": "XLIFF 1.2"}
 DETECT_PREVIEW_CHARS = 20_000
 edits.register(bp)
+memory.register(bp)
 
 
 def init_app(app: Flask) -> None:
