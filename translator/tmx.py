@@ -49,20 +49,15 @@ def read_units(stream: IO[bytes]) -> Iterator[Unit]:
     Raises InputError for a file that is not TMX, is not well-formed, or declares entities.
     """
     header_source = ""
-    seen_root = False
+    root = ""
     try:
-        for event, element in iterparse(stream, events=("start", "end")):
-            if event == "start":
-                if not seen_root:
-                    if element.tag != "tmx":
-                        raise InputError(f"This is not a TMX file: its root element is <{element.tag}>, not <tmx>.")
-                    seen_root = True
-                continue
-            if element.tag == "header":
-                header_source = element.get("srclang", "")
-            elif element.tag == "tu":
+        for _, element in iterparse(stream):  # "end" events only: the root's comes last
+            root = element.tag
+            if root == "tu":
                 yield from _unit(element, header_source)
                 element.clear()
+            elif root == "header":
+                header_source = element.get("srclang", "")
     except DefusedXmlException:
         raise InputError(
             "The TMX file declares entities (a DTD with <!ENTITY …>); such files are refused, "
@@ -70,8 +65,8 @@ def read_units(stream: IO[bytes]) -> Iterator[Unit]:
         ) from None
     except ET.ParseError as error:
         raise InputError(f"The TMX file is not well-formed XML ({error}).") from None
-    if not seen_root:
-        raise InputError("The TMX file is empty.")
+    if root != "tmx":  # found at the end: an importer's transaction then keeps nothing it read
+        raise InputError(f"This is not a TMX file: its root element is <{root}>, not <tmx>.")
 
 
 def _unit(tu: ET.Element, header_source: str) -> Iterator[Unit]:
