@@ -217,3 +217,21 @@ def test_memory_file_is_in_the_data_directory(settings: Settings) -> None:
     translator = Translator(settings)
     assert translator.memory is not None and translator.memory.path == memory_path(settings.data_dir)
     assert Translator(settings.with_overrides(memory=False)).memory is None
+
+
+def test_document_api_edits_a_sentence(client: Any, app: Any) -> None:
+    created = client.post("/api/v1/documents", json={"text": f"{FIRST}\n\n{SHARED}", "source": "de"})
+    assert created.status_code == 201
+    doc_id = created.get_json()["id"]
+    response = client.put(f"/api/v1/documents/{doc_id}/sentences/b2-s1", json={"translation": "The group grows."})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["origin"] == "human" and body["machine"] and body["block_translation"] == "The group grows."
+    result = client.get(f"/api/v1/documents/{doc_id}/result").get_json()
+    assert result["blocks"][1]["sentences"][0]["provenance"] == "human"
+    assert client.put(f"/api/v1/documents/{doc_id}/sentences/b2-s1", json={"translation": ""}).status_code == 400
+    missing = client.put("/api/v1/documents/0000/sentences/b1-s1", json={"translation": "x"})
+    assert missing.status_code == 404 and "error" in missing.get_json()
+    queued = services(app).store.create(SHARED, "de", "en")
+    busy = client.put(f"/api/v1/documents/{queued}/sentences/b1-s1", json={"translation": "x"})
+    assert busy.status_code == 409 and "still being translated" in busy.get_json()["error"]

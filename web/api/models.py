@@ -143,6 +143,31 @@ class Sentence(BaseModel):
     flags: list[str]
     translation_start: int
     translation_end: int
+    origin: Literal["model", "memory", "human"] = Field(
+        "model", description="Where the translation comes from: the model, the translation memory, a person's edit."
+    )
+    machine: str = Field("", description="After a person's edit: the model's translation, for comparison.")
+    provenance: Literal["human", "memory", "cache", "model"] = Field(
+        "model", description="Where this run's text came from: origin, with 'cache' for a model sentence cached."
+    )
+
+
+class SentenceEdit(BaseModel):
+    """A person's translation of one sentence: stored in the document and approved into the translation memory."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    translation: Annotated[str, Field(min_length=1, max_length=5000)]
+    api_key: ApiKeyField
+
+
+class EditedSentence(BaseModel):
+    id: str = Field(description="The sentence, as b<block>-s<sentence> (both from 1).")
+    source: str
+    translation: str
+    origin: str
+    machine: str
+    block_translation: str = Field(description="The block's translation, joined again.")
 
 
 class Block(BaseModel):
