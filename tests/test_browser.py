@@ -19,6 +19,7 @@ import pytest
 
 from tests.helpers import HOSTILE, ROOT
 from translator import Document, Settings
+from translator.tmx import read_tmx
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -373,4 +374,23 @@ def test_correct_a_sentence_in_place_and_reuse_it(
     assert seen and seed_text.split("\n")[0] not in seen
     page.goto(base + "/documents")
     assert serious_violations(page) == []  # the library
-    assert doc_id and watched.dialogs == [] and watched.errors == []
+
+    page.goto(f"{base}/documents/{doc_id}/blocks/2/edit")  # the form without script
+    assert serious_violations(page) == []
+    memory = app.extensions["translator_services"].translator.memory
+    memory.suggest("de", "en", "Ein Vorschlag.", "A suggestion.", None)
+    page.goto(base + "/documents")
+    page.click("text=Translation memory")
+    expect(page.locator(".suggestions tbody tr")).to_have_count(1)
+    assert serious_violations(page) == []
+    page.click(".suggestions button:has-text('Approve')")
+    expect(page.locator(".flash")).to_contain_text("Approved suggestion")
+    with page.expect_download() as download_info:
+        page.click("text=Download TMX")
+    memory_units = set(read_tmx(Path(download_info.value.path()).read_bytes()))
+    assert ("de", "en", "Ein Vorschlag.", "A suggestion.") in memory_units
+    assert any(
+        source == seed_text.split("\n")[0] and text.startswith("Alibaba sets out")
+        for _, _, source, text in memory_units
+    )
+    assert watched.dialogs == [] and watched.errors == []
