@@ -235,3 +235,17 @@ def test_document_api_edits_a_sentence(client: Any, app: Any) -> None:
     queued = services(app).store.create(SHARED, "de", "en")
     busy = client.put(f"/api/v1/documents/{queued}/sentences/b1-s1", json={"translation": "x"})
     assert busy.status_code == 409 and "still being translated" in busy.get_json()["error"]
+
+
+def test_a_damaged_memory_file_stops_the_memory_not_translation(settings: Settings) -> None:
+    from tests.helpers import overwrite_pages
+
+    first = Translator(settings)
+    assert first.memory is not None
+    first.memory.put("de", "en", SHARED, "The group grows.", "edit")
+    first.memory.close()
+    overwrite_pages(first.memory.path, first=0)  # 'file is not a database'
+    translator = Translator(settings)
+    document = translator.translate_document(SHARED, "de", "en")
+    assert document.sentences[0].provenance == "model" and document.sentences[0].translation
+    assert translator.memory is not None and "translation memory" in (translator.memory.problem() or "")

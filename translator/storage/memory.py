@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS memory (
     target_language TEXT NOT NULL,
     source TEXT NOT NULL,
     translation TEXT NOT NULL,
-    origin TEXT NOT NULL,
+    origin TEXT NOT NULL, -- how it came in (edit, tmx, suggestion): informative, every entry is approved
     changed REAL NOT NULL,
     PRIMARY KEY (source_language, target_language, source)
 ) WITHOUT ROWID
@@ -57,8 +57,6 @@ REMEDY = (
     "and restore the memory from a TMX export or a backup."
 )
 CHUNK = 500  # host parameters per IN (...) query, well under SQLite's limit
-# Where a memory entry came from (the ``origin`` column): informative only, every entry is approved.
-ORIGINS = ("edit", "tmx", "suggestion", "api")
 
 
 def normalize_source(text: str) -> str:
