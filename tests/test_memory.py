@@ -249,3 +249,15 @@ def test_a_damaged_memory_file_stops_the_memory_not_translation(settings: Settin
     document = translator.translate_document(SHARED, "de", "en")
     assert document.sentences[0].provenance == "model" and document.sentences[0].translation
     assert translator.memory is not None and "translation memory" in (translator.memory.problem() or "")
+
+
+def test_ready_names_a_damaged_memory(make_app: Any, settings: Settings) -> None:
+    from tests.helpers import overwrite_pages
+
+    memory = TranslationMemory(memory_path(settings.data_dir))
+    memory.put("de", "en", SHARED, "The group grows.", "edit")
+    memory.close()
+    overwrite_pages(memory.path, first=0)
+    ready = make_app().test_client().get("/ready")
+    assert ready.status_code == 200 and ready.get_json()["status"] == "degraded"
+    assert "translation memory" in ready.get_json()["degraded"]["memory"]
