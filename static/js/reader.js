@@ -151,7 +151,7 @@
     }
 
     area.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.shiftKey) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         save();
       } else if (event.key === "Escape") {
