@@ -261,3 +261,21 @@ def test_ready_names_a_damaged_memory(make_app: Any, settings: Settings) -> None
     ready = make_app().test_client().get("/ready")
     assert ready.status_code == 200 and ready.get_json()["status"] == "degraded"
     assert "translation memory" in ready.get_json()["degraded"]["memory"]
+
+
+def test_editing_follows_document_ownership(make_app: Any, settings: Settings) -> None:
+    from translator.storage.keys import KeyStore, key_store_path
+
+    store = KeyStore(key_store_path(settings))
+    owner, other, admin = store.add("owner"), store.add("other"), store.add("chief", admin=True)
+    store.close()
+    client = make_app(api_keys_required=True).test_client()
+    created = client.post("/api/v1/documents", json={"text": SHARED, "source": "de", "api_key": owner})
+    doc_id = created.get_json()["id"]
+    url = f"/api/v1/documents/{doc_id}/sentences/b1-s1"
+    assert client.put(url, json={"translation": "Theirs.", "api_key": other}).status_code == 404
+    assert client.put(url, json={"translation": "Mine."}).status_code == 403
+    assert client.put(url, json={"translation": "Mine.", "api_key": owner}).get_json()["translation"] == "Mine."
+    assert client.put(url, json={"translation": "Chief's.", "api_key": admin}).status_code == 200
+    client.post("/signin", data={"key": other})
+    assert client.post(f"/documents/{doc_id}/sentences/b1-s1", data={"translation": "x"}).status_code == 404
