@@ -52,6 +52,7 @@ def test_tmx_read_languages_inline_codes_and_round_trip(tmp_path: Path) -> None:
     [
         '<!DOCTYPE tmx [<!ENTITY x SYSTEM "file:///etc/passwd">]>',  # file disclosure
         '<!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',  # entity expansion
+        '<!DOCTYPE tmx [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>',  # external parameter entity
     ],
 )
 def test_tmx_with_entities_is_refused_and_nothing_imported(tmp_path: Path, doctype: str) -> None:
