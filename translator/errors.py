@@ -23,3 +23,7 @@ class UnsupportedPairError(ModelError):
 
 class StoreUnavailable(TranslatorError):
     """A storage file is damaged, or was deleted or replaced under the process: its features are off until fixed."""
+
+
+class ConflictError(TranslatorError):
+    """The request is valid but not now: the document is still being translated, say (HTTP 409)."""

@@ -20,13 +20,14 @@ from itertools import accumulate
 from translator.config import Settings
 from translator.detect import UNDETERMINED, LanguageDetector
 from translator.document import RUN_FIELDS, Block, Document, stable_provenance
-from translator.engine import ArgosEngine, CachedEngine, Engine
-from translator.errors import InputError
+from translator.engine import ArgosEngine, CachedEngine, Engine, MemoryEngine
+from translator.errors import InputError, StoreUnavailable
 from translator.flags import quality_flags
 from translator.merging import MergingEngine
 from translator.models import InstalledModel, demo_notice
 from translator.segment import parse_blocks, split_sentences
 from translator.storage.cache import SentenceCache
+from translator.storage.memory import TranslationMemory, memory_path
 
 Progress = Callable[[int, int], None]
 Partial = Callable[[Document, int, int], None]
@@ -45,13 +46,19 @@ class Translator:
         return SentenceCache(self.settings.cache_path) if self.settings.cache else None
 
     @cached_property
+    def memory(self) -> TranslationMemory | None:
+        return TranslationMemory(memory_path(self.settings.data_dir)) if self.settings.memory else None
+
+    @cached_property
     def merger(self) -> MergingEngine:
         return MergingEngine(self._engine or ArgosEngine(self.settings))
 
     @cached_property
     def engine(self) -> Engine:
-        """Cache first (hits cost nothing), then merging of concurrent requests, then the model."""
-        return CachedEngine(self.merger, self.cache) if self.cache is not None else self.merger
+        """Memory first (approved human translations), then the cache (hits cost nothing), then merging of
+        concurrent requests, then the model."""
+        engine: Engine = CachedEngine(self.merger, self.cache) if self.cache is not None else self.merger
+        return MemoryEngine(engine, self.memory) if self.memory is not None else engine
 
     def preparing(self) -> AbstractContextManager[None]:
         """Wrap the work before this thread's engine call, so concurrent requests can share that call."""
@@ -107,12 +114,17 @@ class Translator:
         """Article + its metadata + languages + every installed model and decoding option: any change misses.
 
         Run fields (the cache's own path, ...) are not part of it: moving the data directory keeps the hits.
+        The memory's revision is: an article stored before a human edit is translated again after it.
         """
         if not isinstance(text, str):
             return ""
         models = [model.key for model in self.installed_models()]
         options = stable_provenance(self.engine.describe())
-        key_parts = [text, source, target, models, options] + ([metadata] if metadata else [])
+        try:
+            memory = self.memory.revision() if self.memory is not None else None
+        except StoreUnavailable:
+            return ""  # cannot tell whether the memory changed: translate, do not trust the stored article
+        key_parts = [text, source, target, models, options, memory] + ([metadata] if metadata else [])
         raw = json.dumps(key_parts, ensure_ascii=False)
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -185,6 +197,7 @@ class Translator:
             for sentence, result in zip(chunk, results, strict=True):
                 sentence.translation = result.text
                 sentence.cached = result.cached
+                sentence.origin = result.origin
                 sentence.flags = quality_flags(sentence.source, result.text)
             done = min(start + step, total)
             if partial is not None:
