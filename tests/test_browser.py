@@ -5,6 +5,7 @@ Screenshots and the downloaded TSV go to ``test-output/browser/`` under the repo
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug.serving import make_server
 
 from tests.helpers import HOSTILE, ROOT
 from translator import Document, Settings
@@ -35,22 +37,30 @@ CHROMIUM_ARGS = [
 OUTPUT = ROOT / "test-output" / "browser"
 
 
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """The app on a free port of 127.0.0.1 in a thread (its base URL), stopped with its jobs afterwards."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, name="browser-test-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+        app.extensions["translator_services"].jobs.shutdown()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Iterator[tuple[str, Any]]:
     """The real app (CSRF on, as deployed) on a free localhost port, served from a background thread."""
-    from werkzeug.serving import make_server
 
     from app import create_app
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("browser") / "data", model_dir=model_dir)
     app = create_app({"TRANSLATOR_SETTINGS": settings})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, name="browser-test-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", app
-    httpd.shutdown()
-    thread.join(timeout=10)
-    app.extensions["translator_services"].jobs.shutdown()
+    with serving(app) as base:
+        yield base, app
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +250,6 @@ def test_reader_fills_in_while_the_job_runs(
 @pytest.fixture
 def keyed_server(tmp_path: Path, model_dir: Path) -> Iterator[tuple[str, str]]:
     """The real app with keys required, and one key to sign in with."""
-    from werkzeug.serving import make_server
 
     from app import create_app
     from translator.storage.keys import KeyStore, key_store_path
@@ -249,14 +258,8 @@ def keyed_server(tmp_path: Path, model_dir: Path) -> Iterator[tuple[str, str]]:
     keys = KeyStore(key_store_path(settings))
     key = keys.add("reporter")
     keys.close()
-    app = create_app({"TRANSLATOR_SETTINGS": settings})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, name="keyed-test-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", key
-    httpd.shutdown()
-    thread.join(timeout=10)
-    app.extensions["translator_services"].jobs.shutdown()
+    with serving(create_app({"TRANSLATOR_SETTINGS": settings})) as base:
+        yield base, key
 
 
 def test_sign_in_with_a_key_then_translate(watched: Watched, keyed_server: tuple[str, str]) -> None:
