@@ -76,6 +76,13 @@ class Settings:
     proxy_hops: int = _setting(
         0, "Reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted (rate limits per real client)."
     )
+    broker_url: str = _setting(
+        "",
+        "Celery broker (redis://host:6379/0): jobs run on `python -m translator worker` processes; empty: in-process.",
+    )
+    broker_visibility_timeout: int = _setting(
+        3600, "Seconds before a job a worker took but never finished (killed) is given to another worker."
+    )
     log_format: str = _setting("text", "Log format: text (readable) or json (one object per line).")
     log_article_text: bool = _setting(
         False, "Include article text in debug logs (off: logs never contain article text)."
@@ -124,7 +131,8 @@ class Settings:
 
     def validate(self) -> None:
         for name in ("beam_size", "max_batch_size", "max_decoding_length", "max_chars", "upload_max_bytes",
-                     "threads", "job_workers", "api_max_chars", "api_max_batch"):  # fmt: skip
+                     "threads", "job_workers", "api_max_chars", "api_max_batch",
+                     "broker_visibility_timeout"):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ConfigError(f"{env_name(name)} must be at least 1, got {getattr(self, name)}")
         for name in ("inter_threads", "intra_threads", "proxy_hops"):

@@ -98,6 +98,10 @@ class Translator:
             self.cache.put_document(key, json.dumps(document.stable_dict(), ensure_ascii=False))
         return document
 
+    def job_key(self, text: str, source: str = "auto", target: str = "en") -> str:
+        """The request's identity (the document cache's key): job task ids are derived from it."""
+        return self._document_key(text, _language_code(source, "source"), _language_code(target, "target"))
+
     def _document_key(self, text: str, source: str, target: str) -> str:
         """Article + languages + every installed model and decoding option: any change misses.
 

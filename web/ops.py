@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     """A blueprint per app: its views are wrapped by this app's SpecTree, so they appear in /openapi.json."""
-    metrics.init_app(app, app.extensions["translator_services"].translator)
+    services = app.extensions["translator_services"]
+    metrics.init_app(app, services.translator, services.jobs)
     spec = create_spec(app)
     tags = ["operations"]
     bp = Blueprint("ops", __name__)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from translator import Settings, Translator
-from translator.jobs import JobRunner
+from translator.jobs import StoreJobRunner
 from translator.storage.documents import DocumentStore
 
 
@@ -16,7 +16,7 @@ class Services:
     settings: Settings
     translator: Translator
     store: DocumentStore
-    jobs: JobRunner
+    jobs: StoreJobRunner
 
 
 def services() -> Services:

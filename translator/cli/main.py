@@ -18,6 +18,7 @@ from translator.cli.batch import batch
 from translator.cli.common import fail, settings_from
 from translator.cli.keys import keys
 from translator.cli.store import store
+from translator.cli.worker import worker
 from translator.config import Settings, env_name, parse_setting, settings_markdown, settings_table
 from translator.document import Document
 from translator.errors import InputError, TranslatorError
@@ -168,3 +169,4 @@ def show_settings(markdown: bool) -> None:
 main.add_command(batch)
 main.add_command(keys)
 main.add_command(store)
+main.add_command(worker)

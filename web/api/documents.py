@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from spectree import Response, SpecTree
 
 from translator import InputError, TranslatorError
-from translator.errors import UnsupportedPairError
+from translator.errors import BrokerUnavailable, UnsupportedPairError
 from translator.formats import to_article_text
 from translator.storage.documents import StoredDocument
 from web.api.common import check_languages, fail, validated
@@ -75,7 +75,11 @@ def create_document() -> ResponseReturnValue:
     doc_id = svc.store.create(text, source, target, body.format, body.title.strip(), owner=creator())
     count_characters("documents", len(text))
     if run_async:
-        svc.jobs.submit(doc_id)
+        try:
+            svc.jobs.submit(doc_id)
+        except BrokerUnavailable as error:  # nothing accepted: the client retries later
+            svc.store.delete(doc_id)
+            fail(503, str(error))
         return _status(doc_id), 202, {"Location": url_for(".document_status", doc_id=doc_id)}
     svc.store.mark_running(doc_id)
     try:

@@ -25,7 +25,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
 from translator.detect import UNDETERMINED
-from translator.errors import InputError, ModelError, UnsupportedPairError
+from translator.errors import BrokerUnavailable, InputError, ModelError, UnsupportedPairError
 from translator.exports import EXPORT_FORMATS, render
 from translator.formats import ARTICLE_SUFFIXES, FORMATS, format_for, load_article, to_article_text
 from translator.languages import check_pair, language_name
@@ -126,7 +126,11 @@ def create() -> ResponseReturnValue:
         return _home(str(error), 400, form)
     store, jobs = services().store, services().jobs
     doc_id = store.create(text, source, target, input_format, title, owner=limits.creator())
-    jobs.submit(doc_id)
+    try:
+        jobs.submit(doc_id)
+    except BrokerUnavailable as error:  # nothing accepted: the form stays filled in for another try
+        store.delete(doc_id)
+        return _home(f"{error} Your article was not submitted.", 503, form)
     return redirect(url_for("reader.document", doc_id=doc_id), 303)
 
 
@@ -272,7 +276,11 @@ def retranslate(doc_id: str) -> ResponseReturnValue:
         flash(f"“{stored.title}” is already being translated.", "info")
         return _back(stored)
     services().store.requeue(doc_id)
-    services().jobs.submit(doc_id)
+    try:
+        services().jobs.submit(doc_id)
+    except BrokerUnavailable:  # queued: submitted as soon as the broker answers
+        flash(f"“{stored.title}” will be translated again once the job queue is back.", "info")
+        return _back(stored)
     flash(f"Translating “{stored.title}” again.", "info")
     return _back(stored)
 
