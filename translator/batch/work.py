@@ -20,10 +20,11 @@ from typing import Any
 
 from translator.batch.inputs import Item
 from translator.batch.manifest import Fingerprint, Manifest
-from translator.document import stable_provenance
+from translator.document import Document, stable_provenance
 from translator.errors import ModelError
 from translator.exports import render
 from translator.formats import load_article
+from translator.jobs.base import DONE, ArticleRequest, JobBackend, TaskState, task_id_for
 from translator.pipeline import Translator
 from translator.textio import write_atomic
 
@@ -114,13 +115,53 @@ def unchanged(translator: Translator, manifest: Manifest, item: Item, options: O
     return manifest.is_finished(item.key, current)
 
 
-def translate_item(translator: Translator, item: Item, options: Options, previous: dict[str, Any] | None) -> Outcome:
-    """Translate one file and write its outputs; never raises, a failure is an Outcome with the reason."""
+@dataclass
+class Submitted:
+    """An item whose article went to the job backend: what writing its outputs needs when the result comes."""
+
+    item: Item
+    task_id: str
+    digest: str
+    started: float
+
+
+def submit_item(translator: Translator, backend: JobBackend, item: Item, options: Options) -> Submitted | Outcome:
+    """Read the file and queue its article (task id from content, languages, model, options).
+
+    A read or input failure is the item's Outcome; BrokerUnavailable is the run's and propagates.
+    """
     started = time.perf_counter()
     try:
         data = read_input(item)
-        digest = sha256(data)
-        document = translator.translate_document(load_article(data, item.key), options.source, options.target)
+        request = ArticleRequest(load_article(data, item.key), options.source, options.target)
+        task_id = task_id_for(translator, request)
+    except Exception as error:  # the batch goes on: a file that cannot be read or parsed is this file's failure
+        return _failed(item, None, str(error) or type(error).__name__, started)
+    backend.submit(task_id, request)
+    return Submitted(item, task_id, sha256(data), started)
+
+
+def collect_item(
+    translator: Translator, submitted: Submitted, state: TaskState, options: Options, previous: dict[str, Any] | None
+) -> Outcome:
+    """Write a finished task's outputs for its item (the submitter writes each output once)."""
+    if state.state != DONE or state.document is None:
+        return _failed(submitted.item, previous, state.error or "not translated", submitted.started)
+    document = Document.from_dict(state.document)
+    return write_item(translator, submitted.item, options, previous, document, submitted.digest, submitted.started)
+
+
+def write_item(
+    translator: Translator,
+    item: Item,
+    options: Options,
+    previous: dict[str, Any] | None,
+    document: Document,
+    digest: str,
+    started: float,
+) -> Outcome:
+    """Write every format of the translated item atomically; never raises, a failure is an Outcome."""
+    try:
         stamp = fingerprint(translator, item, options, digest, document.source_language)
         outputs: list[str] = []
         for fmt in options.formats:
@@ -130,11 +171,7 @@ def translate_item(translator: Translator, item: Item, options: Options, previou
             outputs.append(name)
         _remove_replaced(options.out_dir, previous, outputs)
     except Exception as error:  # the batch goes on: any failure is this file's, reported with its reason
-        reason = str(error) if str(error) else type(error).__name__
-        failure: dict[str, Any] = {"status": "failed", "input": str(item.path), "error": reason, "failed": _now()}
-        if earlier := _earlier_outputs(previous):
-            failure["earlier_outputs"] = earlier  # still on disk; the next success replaces or removes them
-        return Outcome(item, False, failure, seconds=time.perf_counter() - started, error=reason)
+        return _failed(item, previous, str(error) if str(error) else type(error).__name__, started)
     seconds = time.perf_counter() - started
     entry: dict[str, Any] = {
         **stamp.to_dict(),
@@ -147,6 +184,13 @@ def translate_item(translator: Translator, item: Item, options: Options, previou
         "finished": _now(),
     }
     return Outcome(item, True, entry, len(document.sentences), seconds, notes=list(document.notes))
+
+
+def _failed(item: Item, previous: dict[str, Any] | None, reason: str, started: float) -> Outcome:
+    failure: dict[str, Any] = {"status": "failed", "input": str(item.path), "error": reason, "failed": _now()}
+    if earlier := _earlier_outputs(previous):
+        failure["earlier_outputs"] = earlier  # still on disk; the next success replaces or removes them
+    return Outcome(item, False, failure, seconds=time.perf_counter() - started, error=reason)
 
 
 def _remove_replaced(out_dir: Path, previous: dict[str, Any] | None, outputs: list[str]) -> None:

@@ -60,6 +60,7 @@ class JobBackend(ABC):
     """Where articles are translated. Implementations: ``EmbeddedBackend``, ``CeleryBackend``."""
 
     name: str = ""
+    poll_interval: float = 0.25  # seconds between reads of a task's state by a submitter waiting for it
 
     @abstractmethod
     def submit(self, task_id: str, request: ArticleRequest) -> None:

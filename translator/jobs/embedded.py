@@ -143,6 +143,7 @@ class EmbeddedBackend(JobBackend):
     """Tasks run on this process's thread pool with its Translator (the batch CLI without a broker)."""
 
     name = "embedded"
+    poll_interval = 0.02  # in memory: cheap to read
 
     def __init__(self, translator: Translator, workers: int = 1) -> None:
         self.translator = translator
