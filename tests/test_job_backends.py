@@ -123,3 +123,18 @@ def test_web_with_a_broker_that_does_not_answer(settings: Settings) -> None:
         assert "translator_jobs_broker_up 0.0" in client.get("/metrics").get_data(as_text=True)
     finally:
         app.extensions["translator_services"].jobs.shutdown()
+
+
+def test_worker_task_reports_progress_and_refuses_other_models(tmp_path: Path) -> None:
+    from translator.jobs.tasks import MISMATCH, run_task
+
+    translator = _fake_translator(tmp_path, cache=False)
+    text = "Titel\n\n" + " ".join(f"Satz Nummer {n} steht hier." for n in range(40))
+    request = ArticleRequest(text, "de", "en")
+    reports: list[dict[str, object]] = []
+    result = run_task(translator, request, task_id_for(translator, request), reports.append)
+    assert [(r["done"], r["total"]) for r in reports] == [(16, 41), (32, 41), (41, 41)]
+    assert reports[0]["partial"] is not None  # the reader shows finished blocks while the worker runs
+    assert result["document"]["blocks"][0]["translation"] == "TITEL"
+    other = run_task(translator, request, task_id_for(translator, ArticleRequest(text, "de", "fr")), reports.append)
+    assert other == {"error": MISMATCH}

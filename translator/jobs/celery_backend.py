@@ -30,6 +30,7 @@ TASK_NAME = "translator.translate_article"
 QUEUE = "celery"  # Celery's default queue: its Redis list's length is the queue depth
 PROGRESS = "PROGRESS"  # custom task state while sentences are being translated
 RESULT_DAYS = 7  # results wait this long for their submitter (a batch stopped over a weekend resumes)
+KEEP_COLLECTED = 3600  # seconds a result stays once its submitter has stored it
 CHECK_TIMEOUT = 2.0  # seconds a reachability check or a state read may wait for Redis
 WORKERS_SEEN_EVERY = 10.0  # seconds between pings of the workers (a broadcast over the broker) for /metrics
 BROKER_ERRORS = (OperationalError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
@@ -124,8 +125,9 @@ class CeleryBackend(JobBackend):
         return TaskState(QUEUED)
 
     def forget(self, task_id: str) -> None:
-        with suppress(*BROKER_ERRORS):  # else it expires on its own (RESULT_DAYS)
-            AsyncResult(task_id, app=self.app).forget()
+        """Keep the result a little longer, not a week: another submitter of the same article may still want it."""
+        with suppress(*BROKER_ERRORS, redis.exceptions.RedisError):  # else it expires on its own (RESULT_DAYS)
+            self._redis.expire(self.app.backend.get_key_for_task(task_id), KEEP_COLLECTED)
 
     def problem(self) -> str | None:
         try:

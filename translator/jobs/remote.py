@@ -112,25 +112,30 @@ class RemoteJobRunner:
 
     def _follow(self) -> None:
         last_scan = time.monotonic()
+        broker_was_away = False
         while not self._stopping.wait(POLL_INTERVAL):
             try:
                 if time.monotonic() - last_scan >= RESCAN_EVERY:
                     last_scan = time.monotonic()
                     self._rescan()
+                if broker_was_away:  # a broker without persistence may have lost its queue: send again
+                    self._rescan(everything=True)
+                    broker_was_away = False
                 if self._waiting and self.backend.problem() is None:
                     self._resubmit_waiting()
                 self._poll()
             except BrokerUnavailable:
-                continue  # logged by the backend; retried on the next round
+                broker_was_away = True  # logged by the backend; retried on the next round
             except StoreUnavailable as error:
                 log.warning("job monitor: %s", error)
             except Exception:  # the monitor must outlive any one bad job
                 log.exception("job monitor round failed")
 
-    def _rescan(self) -> None:
+    def _rescan(self, everything: bool = False) -> None:
+        """Wait-list unfinished documents nobody follows (``everything``: the followed ones too, to resend)."""
         with self._lock:
-            known = set(self._inflight) | self._waiting
-        self._waiting.update(doc_id for doc_id in self.store.active_ids() if doc_id not in known)
+            known = self._waiting if everything else set(self._inflight) | self._waiting
+            self._waiting.update(doc_id for doc_id in self.store.active_ids() if doc_id not in known)
 
     def _resubmit_waiting(self) -> None:
         with self._lock:

@@ -7,6 +7,7 @@ CTranslate2 is not fork-safe, so workers use the solo or threads pool).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import celery.app.trace
@@ -33,14 +34,24 @@ def register_tasks(app: Celery, translator: Translator) -> None:
 
     @app.task(name=TASK_NAME, bind=True, acks_late=True, reject_on_worker_lost=True)
     def translate_article(task: Task, request: dict[str, Any], task_id: str) -> dict[str, Any]:
-        return run_task(task, translator, ArticleRequest.from_dict(request), task_id)
+        stored = AsyncResult(task.request.id, app=task.app)
+        if stored.state == "SUCCESS" and isinstance(stored.result, dict):
+            return stored.result  # a redelivered or repeated task: the result is already there
+
+        def report(meta: dict[str, Any]) -> None:
+            task.update_state(state=PROGRESS, meta=meta)
+
+        return run_task(translator, ArticleRequest.from_dict(request), task_id, report)
 
 
-def run_task(task: Task, translator: Translator, request: ArticleRequest, task_id: str) -> dict[str, Any]:
-    """The task body: a result already stored under this id is returned as it is (a redelivered task)."""
-    stored = AsyncResult(task.request.id, app=task.app)
-    if stored.state == "SUCCESS" and isinstance(stored.result, dict):
-        return stored.result
+def run_task(
+    translator: Translator, request: ArticleRequest, task_id: str, report: Callable[[dict[str, Any]], None]
+) -> dict[str, Any]:
+    """Translate the request; ``report`` gets {done, total, partial} as slices finish. Returns the task result.
+
+    The result is {"document": Document.to_dict()} or {"error": message} for an article that cannot be
+    translated (its problem, not the worker's: not worth a retry).
+    """
     try:
         if task_id_for(translator, request) != task_id:
             return {"error": MISMATCH}
@@ -56,7 +67,7 @@ def run_task(task: Task, translator: Translator, request: ArticleRequest, task_i
             last_partial[0] = now
 
     def progress(done: int, total: int) -> None:
-        task.update_state(state=PROGRESS, meta={"done": done, "total": total, "partial": partial_doc[0]})
+        report({"done": done, "total": total, "partial": partial_doc[0]})
 
     try:
         document = translator.translate_document(
