@@ -247,6 +247,6 @@ def test_web_jobs_on_two_workers_survive_a_kill_and_a_broker_outage(
         metrics = client.get("/metrics").get_data(as_text=True)
         assert 'translator_jobs_outcomes_total{outcome="done"} 31.0' in metrics
         assert "translator_jobs_queue_depth 0.0" in metrics and "translator_jobs_broker_up 1.0" in metrics
-        assert client.get("/ready").get_json()["status"] == "ready"
+        assert client.get("/ready").get_json() == {"status": "ready", "pairs": ["de-en"], "broker": "reachable"}
     finally:
         services.jobs.shutdown()

@@ -120,6 +120,7 @@ def test_web_with_a_broker_that_does_not_answer(settings: Settings) -> None:
         assert client.get("/api/v1/documents").get_json()["documents"] == []  # nothing half-accepted
         ready = client.get("/ready").get_json()
         assert ready["status"] == "degraded" and "job queue" in ready["degraded"]["jobs"]
+        assert ready["broker"] == "unreachable"
         assert "translator_jobs_broker_up 0.0" in client.get("/metrics").get_data(as_text=True)
     finally:
         app.extensions["translator_services"].jobs.shutdown()

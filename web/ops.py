@@ -59,9 +59,12 @@ def ready() -> ResponseReturnValue:
         return _unavailable(f"The model does not translate: {error}")
     degraded = faults.degraded()
     names = [f"{s}-{t}" for s, t in pairs]
+    broker = {}
+    if services().settings.broker_url:
+        broker["broker"] = "unreachable" if "jobs" in degraded else "reachable"
     if degraded:  # translation works, so traffic may come; the parts that do not are named
-        return jsonify(status="degraded", pairs=names, degraded=degraded)
-    return jsonify(status="ready", pairs=names)
+        return jsonify(status="degraded", pairs=names, degraded=degraded, **broker)
+    return jsonify(status="ready", pairs=names, **broker)
 
 
 def _unavailable(message: str) -> ResponseReturnValue:
