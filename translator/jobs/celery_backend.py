@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import redis
 from celery import Celery
-from celery.result import AsyncResult
 from kombu.exceptions import OperationalError
 
 from translator.config import Settings
@@ -108,9 +107,9 @@ class CeleryBackend(JobBackend):
             raise BrokerUnavailable(_broker_message(error)) from None
 
     def state(self, task_id: str) -> TaskState:
-        result = AsyncResult(task_id, app=self.app)
         try:
-            status, info = result.state, result.info
+            meta = self.app.backend.get_task_meta(task_id)  # one read: status and result or progress together
+            status, info = meta["status"], meta.get("result")
         except BROKER_ERRORS as error:
             raise BrokerUnavailable(_broker_message(error)) from None
         if status == "SUCCESS" and isinstance(info, dict):
