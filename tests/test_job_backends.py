@@ -136,6 +136,7 @@ def test_worker_task_reports_progress_and_refuses_other_models(tmp_path: Path) -
     result = run_task(translator, request, task_id_for(translator, request), reports.append)
     assert [(r["done"], r["total"]) for r in reports] == [(16, 41), (32, 41), (41, 41)]
     assert reports[0]["partial"] is not None  # the reader shows finished blocks while the worker runs
+    assert all(r["partial"] is None for r in reports[1:])  # fast slices: progress only, no repeated document
     assert result["document"]["blocks"][0]["translation"] == "TITEL"
     other = run_task(translator, request, task_id_for(translator, ArticleRequest(text, "de", "fr")), reports.append)
     assert other == {"error": MISMATCH}

@@ -67,7 +67,9 @@ def run_task(
             last_partial[0] = now
 
     def progress(done: int, total: int) -> None:
+        # A new partial document at most every PARTIAL_INTERVAL: a long article's is megabytes, its count is not.
         report({"done": done, "total": total, "partial": partial_doc[0]})
+        partial_doc[0] = None
 
     try:
         document = translator.translate_document(
