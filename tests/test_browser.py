@@ -136,6 +136,7 @@ def test_seed_article_in_the_reader(watched: Watched, server: tuple[str, Any], s
     expect(german).to_have_class(re.compile(r"\bhl\b"))
     expect(page.locator(".s.hl")).to_have_count(2)
     page.screenshot(path=str(OUTPUT / "reader-hover.png"))
+    page.mouse.move(0, 0)  # a keyboard user's pointer rests nowhere (the focused block may scroll under it)
     page.locator('.tgt .s[data-pair="b7-s1"]').focus()  # keyboard: focus works like hover, both ways
     expect(page.locator('.src .s[data-pair="b7-s1"]')).to_have_class(re.compile(r"\bhl\b"))
 

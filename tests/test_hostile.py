@@ -59,8 +59,10 @@ def _check_json(document: Document, text: str) -> None:
 
 
 def _check_xliff(document: Document, text: str) -> None:
-    units = ET.fromstring(text.encode("utf-8")).findall(".//{urn:oasis:names:tc:xliff:document:1.2}trans-unit")
+    root = ET.fromstring(text.encode("utf-8"))  # a real XML parser: the export must be well-formed
+    units = root.findall(".//{urn:oasis:names:tc:xliff:document:1.2}trans-unit")
     assert len(units) == len(document.sentences)
+    assert root.find("{urn:oasis:names:tc:xliff:document:1.2}file").get("original")  # type: ignore[union-attr]
 
 
 # One check per export format; test_every_export_format_is_checked keeps this list complete.

@@ -10,6 +10,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# How a web article's metadata is shown (reader, exports, CLI), in this order.
+SOURCE_LABELS = (("source_url", "Source"), ("url", "Canonical URL"), ("sitename", "Site"), ("title", "Page title"),
+                 ("author", "Author"), ("date", "Published"), ("language", "Page language"),
+                 ("extractor", "Extracted by"))  # fmt: skip
+
+
+def source_lines(metadata: dict[str, str]) -> list[tuple[str, str]]:
+    """(label, value) rows describing where an article came from; empty for pasted text and plain files."""
+    return [(label, str(metadata[key])) for key, label in SOURCE_LABELS if metadata.get(key)]
+
 
 @dataclass
 class Detection:
@@ -89,6 +99,7 @@ class Document:
     provenance: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)  # the page's: title, author, date, sitename, url...
 
     @property
     def title(self) -> str:
@@ -139,4 +150,5 @@ class Document:
             provenance=data.get("provenance", {}),
             timings=data.get("timings", {}),
             notes=data.get("notes", []),
+            metadata=data.get("metadata", {}),
         )

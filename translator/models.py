@@ -123,13 +123,15 @@ def _inspect(path: Path) -> tuple[dict[str, Any], str]:
             if not all(map(_safe_entry_name, names)):
                 raise ModelError(f"{path} contains unsafe paths; refusing to install it.")
             roots = {name.split("/", 1)[0] for name in names}
-            if len(roots) != 1 or roots == {""}:
+            if len(roots) != 1:
                 raise ModelError(f"{path} must contain exactly one top-level folder, found {sorted(roots)}.")
             root = roots.pop()
             if root.startswith("."):  # hidden: would pass for a staging folder or be overlooked
                 raise ModelError(f"{path} must contain exactly one top-level folder, found {[root]}.")
             _check_sizes(path, infos)
             try:
+                if archive.getinfo(f"{root}/metadata.json").file_size > RATIO_FREE_BYTES:
+                    raise ModelError(f"{path}: metadata.json is larger than {RATIO_FREE_BYTES:,} bytes.")
                 metadata = json.loads(archive.read(f"{root}/metadata.json"))
             except KeyError:
                 raise ModelError(f"{path} has no metadata.json; it is not an Argos package.") from None
@@ -281,12 +283,15 @@ def install_from_index(source: str, target: str, model_dir: Path) -> InstalledMo
 
 
 def list_models(model_dir: Path) -> tuple[list[InstalledModel], list[str]]:
-    """Installed translation packages, and a message for every folder that is not a usable package."""
+    """Installed translation packages, and a message for every folder that is not a usable package.
+
+    Hidden folders are left out: an install in progress (or one killed mid-way) unpacks into one.
+    """
     models: list[InstalledModel] = []
     problems: list[str] = []
     if not model_dir.is_dir():
         return models, problems
-    for folder in sorted(p for p in model_dir.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in model_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         try:
             models.append(_load_model(folder))
         except ModelError as error:

@@ -73,8 +73,12 @@ class Translator:
         progress: Progress | None = None,
         progress_slice: int = 0,
         partial: Partial | None = None,
+        metadata: dict[str, str] | None = None,
     ) -> Document:
         """Segment, detect, translate and flag an article.
+
+        ``metadata`` is the page's (from ``translator.sources.read_article``): it is kept in
+        the document, and for extracted web pages it says each block's kind.
 
         ``progress(done, total)`` is called as sentences finish; ``progress_slice``
         > 0 translates in slices of that many sentences so progress can be reported
@@ -88,22 +92,26 @@ class Translator:
         """
         started = time.perf_counter()
         source, target = _language_code(source, "source"), _language_code(target, "target")
-        key = self._document_key(text, source, target)
+        metadata = dict(metadata or {})
+        key = self._document_key(text, source, target, metadata)
         cached = self.cache.get_document(key) if self.cache is not None and key else None
         if cached is not None:
             return self._from_cache(cached, started, progress)
         with self.preparing():
-            document = self._translate_fresh(text, source, target, progress, progress_slice, partial, started)
+            document = self._translate_fresh(text, source, target, progress, progress_slice, partial, started, metadata)
         if self.cache is not None and key:
             self.cache.put_document(key, json.dumps(document.stable_dict(), ensure_ascii=False))
         return document
 
-    def job_key(self, text: str, source: str = "auto", target: str = "en") -> str:
+    def job_key(
+        self, text: str, source: str = "auto", target: str = "en", metadata: dict[str, str] | None = None
+    ) -> str:
         """The request's identity (the document cache's key): job task ids are derived from it."""
-        return self._document_key(text, _language_code(source, "source"), _language_code(target, "target"))
+        source, target = _language_code(source, "source"), _language_code(target, "target")
+        return self._document_key(text, source, target, dict(metadata or {}))
 
-    def _document_key(self, text: str, source: str, target: str) -> str:
-        """Article + languages + every installed model and decoding option: any change misses.
+    def _document_key(self, text: str, source: str, target: str, metadata: dict[str, str]) -> str:
+        """Article + its metadata + languages + every installed model and decoding option: any change misses.
 
         Run fields (the cache's own path, ...) are not part of it: moving the data directory keeps the hits.
         """
@@ -111,7 +119,8 @@ class Translator:
             return ""
         models = [model.key for model in self.installed_models()]
         options = stable_provenance(self.engine.describe())
-        raw = json.dumps([text, source, target, models, options], ensure_ascii=False)
+        key_parts = [text, source, target, models, options] + ([metadata] if metadata else [])
+        raw = json.dumps(key_parts, ensure_ascii=False)
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
     def _from_cache(self, cached: str, started: float, progress: Progress | None) -> Document:
@@ -135,14 +144,15 @@ class Translator:
         progress_slice: int,
         partial: Partial | None,
         started: float,
+        metadata: dict[str, str],
     ) -> Document:
-        blocks = parse_blocks(text, self.settings.max_chars)
+        blocks = parse_blocks(text, self.settings.max_chars, metadata)
         detected = self.detector.detect("\n".join(block.source for block in blocks))
         source_language = detected.language if source == "auto" else source
         split_sentences(blocks, source_language)
         parsed = time.perf_counter()
         self.detector.detect_blocks(blocks, detected)
-        document = Document(blocks, detected, source_language, target)
+        document = Document(blocks, detected, source_language, target, metadata=metadata)
         if source == "auto" and detected.language == UNDETERMINED:
             raise InputError("Could not recognise the article's language; choose the source language explicitly.")
         if source != "auto" and source != detected.language and not detected.low_confidence:

@@ -8,7 +8,7 @@
   if (!reader) return;
 
   const VIEWS = ["both", "original", "translation"];
-  const ACTIVE = ["queued", "running"];
+  const ACTIVE = reader.dataset.activeStatuses.split(" "); // from translator.status, not a copy
   let highlighted = null;
 
   // --- Hover or focus a sentence: highlight it and its counterpart on the other side.
@@ -28,8 +28,10 @@
     return sentence ? sentence.dataset.pair : null;
   }
 
-  reader.addEventListener("mouseover", (event) => setHighlight(pairOf(event.target)));
-  reader.addEventListener("mouseleave", () => setHighlight(null));
+  // Off a sentence, the pointer gives the highlight back to the keyboard focus: a resting pointer that a scroll
+  // puts over the page (focusing a sentence scrolls it into view) must not wipe the focused pair's highlight.
+  reader.addEventListener("mouseover", (event) => setHighlight(pairOf(event.target) || pairOf(document.activeElement)));
+  reader.addEventListener("mouseleave", () => setHighlight(pairOf(document.activeElement)));
   reader.addEventListener("focusin", (event) => setHighlight(pairOf(event.target)));
   reader.addEventListener("focusout", (event) => {
     if (!reader.contains(event.relatedTarget)) setHighlight(null);

@@ -26,17 +26,20 @@ from translator.batch.inputs import Item, discover
 from translator.batch.manifest import MANIFEST_NAME, Manifest, locked, remove_stale_temps
 from translator.batch.plan import describe_plan, plan
 from translator.batch.progress import progress_for
-from translator.batch.work import Options, Outcome, Submitted, collect_item, submit_item, unchanged
-from translator.cli.common import fail, say, settings_from
+from translator.batch.same import SAME
+from translator.batch.work import Loaded, Options, Outcome, Submitted, collect_item, submit_item, unchanged
+from translator.cli.common import say, settings_from, source_option, target_option
 from translator.config import Settings
 from translator.engine import ArgosEngine
-from translator.errors import BrokerUnavailable, InputError, TranslatorError
+from translator.errors import BrokerUnavailable, InputError
 from translator.exports import EXPORT_FORMATS
-from translator.formats import ARTICLE_SUFFIXES
+from translator.files import DOCUMENT_SUFFIXES
 from translator.jobs import EmbeddedBackend, JobBackend, job_backend
 from translator.languages import check_pair
 from translator.models import demo_notice, list_models
-from translator.pipeline import LANGUAGE_CODE, Translator
+from translator.pipeline import Translator
+from translator.sources import ARTICLE_SUFFIXES
+from translator.sources.feeds import feed_urls, url_list
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -51,10 +54,20 @@ directory given (for files and globs: its file name), with the language pair
 (the detected source language, with --source auto) before the extension:
   articles/sub/bericht.md -> OUT/sub/bericht.de-en.html, ...de-en.json
   formats html, md, tsv, json; xliff is written as .xlf
+  same: the translated file in its own format, named with the target only
+  (bericht.en.md, page.en.html with the page's own markup); with same, folders
+  also yield .docx, .pptx, .odt, .odp, .epub, .po/.pot, .xlf/.xliff, .srt and
+  .vtt files, which get only that output (a .pot gives a .po)
 Inputs differing only in suffix keep it (bericht.txt.de-en.html, bericht.md.de-en.html);
 two inputs with the same relative name (files from different folders) get -2,
 -3... (bericht-2.de-en.html). Folders are read recursively for {SUFFIXES}
 files, leaving out hidden entries and OUT itself.
+Nothing under OUT is an input (for globs and files too); symlinked folders
+are not followed (nor by '**'); only regular files are read, FIFOs, sockets
+and devices are listed as skipped.
+Web pages (http(s):// INPUTs, --urls FILE, the entries of --feed) are fetched,
+reduced to the article and written under a folder named after the host:
+  https://www.example.de/politik/bericht.html -> OUT/www.example.de/politik-bericht.de-en.html
 JSON outputs leave out per-run fields (timings, cached flags, cache path), so
 the same input, model and options always give the same bytes.
 
@@ -62,7 +75,9 @@ the same input, model and options always give the same bytes.
 Resume: OUT/{MANIFEST_NAME} records each finished file (content hash,
 model name@version, options, outputs). Run the same command again: unchanged
 files are skipped; changed files, another model or other options are redone;
-failed files are always retried. Outputs are written to a temporary file and
+failed files are always retried. Pages are keyed by URL and compared by a hash
+of their extracted article, so a --feed run from cron translates only entries
+that are new or changed. Outputs are written to a temporary file and
 renamed, so none is ever half-written. Ctrl-C or SIGTERM finishes the current
 file(s) and stops (exit 130); a second Ctrl-C stops at once.
 
@@ -86,35 +101,31 @@ def _formats(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ..
         for name in (part.strip().lower() for part in value.split(",")):
             if name == "all":
                 chosen += EXPORT_FORMATS
-            elif name in EXPORT_FORMATS:
+            elif name in EXPORT_FORMATS or name == SAME:
                 chosen.append(name)
             elif name:
-                raise click.BadParameter(f"unknown format {name!r}; use {', '.join(EXPORT_FORMATS)} or all.")
+                raise click.BadParameter(f"unknown format {name!r}; use {', '.join(EXPORT_FORMATS)}, same or all.")
     if not chosen:
         raise click.BadParameter("give at least one format.")
     return tuple(dict.fromkeys(chosen))
 
 
-def _language(_ctx: click.Context, param: click.Parameter, value: str) -> str:
-    code = value.strip().lower()
-    if not LANGUAGE_CODE.match(code) or (param.name == "target" and code == "auto"):
-        raise click.BadParameter(f"{value!r} is not a language code such as 'de'.")
-    return code
-
-
 @click.command(epilog=EPILOG)
-@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output directory (created if missing); holds the outputs and the manifest.")  # fmt: skip
-@click.option("--source", default="auto", show_default=True, callback=_language,
-              help="Source language code, or auto to detect it per file.")  # fmt: skip
-@click.option("--target", default="en", show_default=True, callback=_language, help="Target language code.")
+@source_option
+@target_option
 @click.option("--format", "formats", multiple=True, callback=_formats, metavar="LIST",
-              help=f"Comma-separated output formats: {', '.join(EXPORT_FORMATS)} or all "
+              help=f"Comma-separated output formats: {', '.join(EXPORT_FORMATS)}, same (the input's own) or all "
                    f"[default: {DEFAULT_FORMATS}].")  # fmt: skip
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Files translated at once: threads sharing one model (N replicas) and the cache.")  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Count files, sentences and words and estimate the time; write nothing.")
+@click.option("--feed", "feeds", multiple=True, metavar="URL_OR_FILE",
+              help="An RSS or Atom feed: translate the page of each entry (repeatable).")  # fmt: skip
+@click.option("--urls", "url_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A text file of web addresses, one per line (# comments).")  # fmt: skip
 @click.pass_context
 def batch(
     ctx: click.Context,
@@ -125,19 +136,26 @@ def batch(
     formats: tuple[str, ...],
     jobs: int,
     dry_run: bool,
+    feeds: tuple[str, ...],
+    url_file: Path | None,
 ) -> None:
-    """Translate INPUT... (files, folders, globs) into bilingual files in --out; re-run to resume."""
+    """Translate INPUT... (files, folders, globs, web addresses) and feed entries into bilingual files in --out.
+
+    Re-run the same command to resume or to pick up new feed entries.
+    """
     settings = _settings(ctx, jobs)
     options = Options(source, target, formats, out_dir)
-    try:
-        items, warnings, skipped = discover(inputs, out_dir)
-        for name in skipped:
-            say(f"skipped: {name}: only regular files are read", err=True)
-        if not items:
-            raise InputError(f"No article files ({SUFFIXES}) matched " + " ".join(inputs))
-        check_pair(ArgosEngine(settings).pairs(), source, target)  # exit 3 before anything starts
-    except TranslatorError as error:
-        fail(error)
+    addresses = [url for feed in feeds for url in feed_urls(feed, settings)]
+    addresses += url_list(url_file) if url_file is not None else []
+    if not inputs and not addresses:
+        raise InputError("Give INPUT files, folders or addresses, --urls FILE or --feed URL_OR_FILE.")
+    suffixes = ARTICLE_SUFFIXES + DOCUMENT_SUFFIXES if SAME in formats else ARTICLE_SUFFIXES
+    items, warnings, skipped = discover([*inputs, *addresses], out_dir, suffixes)
+    for name in skipped:
+        say(f"skipped: {name}: only regular files are read", err=True)
+    if not items:
+        raise InputError(f"No article files ({', '.join(suffixes)}) matched " + " ".join(inputs))
+    check_pair(ArgosEngine(settings).pairs(), source, target)  # exit 3 before anything starts
     if notice := demo_notice(list_models(settings.resolved_model_dir)[0]):
         warnings.append(notice)
     for warning in warnings:
@@ -156,8 +174,6 @@ def batch(
             raise BrokerUnavailable(problem)
         with locked(out_dir), _stop_on_signals() as stop:
             code = _run(translator, backend, items, skipped, options, jobs, stop)
-    except InputError as error:
-        fail(error)
     except BrokerUnavailable as error:  # outputs and manifest hold what finished: the next run resumes
         say(f"error: {error} Run the same command again to resume.", err=True)
         code = EXIT_BROKER
@@ -194,10 +210,11 @@ def _run(
         say(f"warning: {warning}", err=True)
     todo: list[Item] = []
     done_before = 0
+    loaded: dict[str, Loaded] = {}  # pages fetched to compare with the manifest, reused for the translation
     for item in items:
         if stop.is_set():
             break  # interrupted while checking: start nothing
-        if unchanged(translator, manifest, item, options):
+        if unchanged(translator, manifest, item, options, loaded):
             done_before += 1
         else:
             todo.append(item)
@@ -218,7 +235,7 @@ def _run(
         progress.finished(outcome)
 
     try:
-        _pool(translator, backend, todo, options, manifest, window, stop, record, progress.note)
+        _pool(translator, backend, todo, options, manifest, window, stop, record, progress.note, loaded)
     except KeyboardInterrupt:  # a second Ctrl-C: outputs and manifest are consistent, abandon the current file
         backend.close(wait=False)
         progress.close()
@@ -251,6 +268,7 @@ def _pool(
     stop: threading.Event,
     record: Callable[[Outcome], None],
     notify: Callable[[str], None],
+    loaded: dict[str, Loaded],
 ) -> None:
     """At most ``window`` files in flight; none submitted once stop is set. Outputs are written by this thread.
 
@@ -269,7 +287,8 @@ def _pool(
         if stop.is_set() and remote:
             return
         while not stop.is_set() and in_flight < window and (item := next(queue, None)) is not None:
-            submitted = submit_item(translator, backend, item, options)
+            previous, prefetched = manifest.entry(item.key), loaded.pop(item.key, None)
+            submitted = submit_item(translator, backend, item, options, previous, prefetched)
             if isinstance(submitted, Outcome):
                 record(submitted)
                 continue

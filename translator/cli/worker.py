@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from translator.cli.common import fail, settings_from
+from translator.cli.common import settings_from
 from translator.errors import ConfigError, ModelError
 from translator.models import INSTALL_HINT
 from translator.pipeline import Translator
@@ -25,17 +25,14 @@ def worker(ctx: click.Context, concurrency: int, hostname: str | None, loglevel:
     """Translate queued jobs for web servers and batches that share TRANSLATOR_BROKER_URL (Redis)."""
     settings = settings_from(ctx)
     if not settings.broker_url:
-        fail(ConfigError("Set TRANSLATOR_BROKER_URL (redis://host:6379/0) to the broker the submitters use."))
+        raise ConfigError("Set TRANSLATOR_BROKER_URL (redis://host:6379/0) to the broker the submitters use.")
     from translator.jobs.celery_backend import celery_app
     from translator.jobs.tasks import register_tasks
 
-    try:
-        app = celery_app(settings, worker=True)
-    except ConfigError as error:
-        fail(error)
+    app = celery_app(settings, worker=True)
     translator = Translator(settings)
     if not translator.engine.pairs():
-        fail(ModelError(f"No translation model installed in {settings.resolved_model_dir}. {INSTALL_HINT}"))
+        raise ModelError(f"No translation model installed in {settings.resolved_model_dir}. {INSTALL_HINT}")
     translator.detector.detect("Ein kurzer Satz zum Aufwärmen.")  # the language profiles load once too
     for source, target in translator.engine.pairs():  # load every model now, once, before any task arrives
         translator.merger.translate_batch(["Test."], source, target)

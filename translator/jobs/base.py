@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from translator.pipeline import Translator
+from translator.status import JobStatus
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+# A task's states are the job statuses (one list of them, in translator.status).
+QUEUED, RUNNING, DONE, FAILED = JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.DONE, JobStatus.FAILED
 TASK_PREFIX = "article-"
 
 
@@ -25,13 +27,15 @@ class ArticleRequest:
     text: str
     source: str = "auto"
     target: str = "en"
+    metadata: dict[str, str] = field(default_factory=dict)  # a web page's (title, author, url...): kept in the document
 
-    def to_dict(self) -> dict[str, str]:
-        return {"text": self.text, "source": self.source, "target": self.target}
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "source": self.source, "target": self.target, "metadata": dict(self.metadata)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ArticleRequest:
-        return cls(str(data["text"]), str(data["source"]), str(data["target"]))
+        metadata = {str(name): str(value) for name, value in (data.get("metadata") or {}).items()}
+        return cls(str(data["text"]), str(data["source"]), str(data["target"]), metadata)
 
 
 @dataclass
@@ -53,7 +57,7 @@ class TaskState:
 
 def task_id_for(translator: Translator, request: ArticleRequest) -> str:
     """The request's task id: same article, languages, models and options, same id (on every machine)."""
-    return TASK_PREFIX + translator.job_key(request.text, request.source, request.target)
+    return TASK_PREFIX + translator.job_key(request.text, request.source, request.target, request.metadata)
 
 
 class JobBackend(ABC):

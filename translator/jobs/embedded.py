@@ -19,6 +19,7 @@ from translator.document import Document
 from translator.errors import StoreUnavailable, TranslatorError
 from translator.jobs.base import DONE, FAILED, RUNNING, ArticleRequest, JobBackend, TaskState
 from translator.pipeline import Translator
+from translator.status import JobStatus, is_active
 from translator.storage.documents import DocumentStore
 
 log = logging.getLogger(__name__)
@@ -58,11 +59,11 @@ class JobRunner:
 
     def cancel(self, doc_id: str) -> bool:
         stored = self.store.get(doc_id)
-        if stored is None or stored.status not in ("queued", "running"):
+        if stored is None or not is_active(stored.status):
             return False
         with self._lock:
             self._cancelled.add(doc_id)
-        self.store.set_status(doc_id, "cancelled", "Cancelled by the user.")
+        self.store.set_status(doc_id, JobStatus.CANCELLED, "Cancelled by the user.")
         return True
 
     def wait(self, doc_id: str, timeout: float | None = None) -> None:
@@ -80,7 +81,7 @@ class JobRunner:
         if self._stopping.is_set():
             return  # still queued in the store; the next process picks it up
         stored = self.store.get(doc_id)
-        if stored is None or doc_id in self._cancelled or stored.status not in ("queued", "running"):
+        if stored is None or doc_id in self._cancelled or not is_active(stored.status):
             return
         self.store.mark_running(doc_id)
 
@@ -103,21 +104,27 @@ class JobRunner:
 
         try:
             document = self.translator.translate_document(
-                stored.text, stored.requested_source, stored.target_language, progress, PROGRESS_SLICE, partial
+                stored.text,
+                stored.requested_source,
+                stored.target_language,
+                progress,
+                PROGRESS_SLICE,
+                partial,
+                metadata=stored.source_metadata,
             )
         except JobCancelled:
             return
         except JobInterrupted:
             # Finished slices are in the sentence cache: the next process resumes from there.
-            self.store.set_status(doc_id, "queued", None)
+            self.store.set_status(doc_id, JobStatus.QUEUED, None)
             log.info("job %s checkpointed for shutdown", doc_id)
             return
         except TranslatorError as error:
-            self.store.set_status(doc_id, "failed", str(error))
+            self.store.set_status(doc_id, JobStatus.FAILED, str(error))
             return
         except Exception as error:  # a job must never die silently; the message is kept, the trace is logged
             log.exception("job %s failed", doc_id)
-            self.store.set_status(doc_id, "failed", f"Internal error: {type(error).__name__}")
+            self.store.set_status(doc_id, JobStatus.FAILED, f"Internal error: {type(error).__name__}")
             return
         if doc_id not in self._cancelled:
             self.store.finish(doc_id, document)
@@ -165,7 +172,9 @@ class EmbeddedBackend(JobBackend):
             state.state, state.done, state.total = RUNNING, done, total
 
         try:
-            document = self.translator.translate_document(request.text, request.source, request.target, progress)
+            document = self.translator.translate_document(
+                request.text, request.source, request.target, progress, metadata=request.metadata
+            )
         except Exception as error:  # reported with the reason, like a worker's failure
             state.error = str(error) or type(error).__name__
             state.state = FAILED

@@ -20,6 +20,7 @@ from translator.document import Document
 from translator.errors import BrokerUnavailable, StoreUnavailable
 from translator.jobs.base import DONE, FAILED, RUNNING, ArticleRequest, JobBackend, task_id_for
 from translator.pipeline import Translator
+from translator.status import JobStatus, is_active
 from translator.storage.documents import DocumentStore
 
 log = logging.getLogger(__name__)
@@ -45,9 +46,9 @@ class RemoteJobRunner:
     def submit(self, doc_id: str) -> None:
         """Send the document's article to the workers; BrokerUnavailable leaves it waiting for the broker."""
         stored = self.store.get(doc_id)
-        if stored is None or stored.status not in ("queued", "running"):
+        if stored is None or not is_active(stored.status):
             return
-        request = ArticleRequest(stored.text, stored.requested_source, stored.target_language)
+        request = ArticleRequest(stored.text, stored.requested_source, stored.target_language, stored.source_metadata)
         task_id = task_id_for(self.translator, request)
         self._start_monitor()
         try:
@@ -72,12 +73,12 @@ class RemoteJobRunner:
     def cancel(self, doc_id: str) -> bool:
         """Stop following the job (its result, shared by equal articles, is simply not stored)."""
         stored = self.store.get(doc_id)
-        if stored is None or stored.status not in ("queued", "running"):
+        if stored is None or not is_active(stored.status):
             return False
         with self._lock:
             self._inflight.pop(doc_id, None)
             self._waiting.discard(doc_id)
-        self.store.set_status(doc_id, "cancelled", "Cancelled by the user.")
+        self.store.set_status(doc_id, JobStatus.CANCELLED, "Cancelled by the user.")
         self.outcomes["cancelled"] += 1
         return True
 

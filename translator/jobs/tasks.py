@@ -73,7 +73,7 @@ def run_task(
 
     try:
         document = translator.translate_document(
-            request.text, request.source, request.target, progress, PROGRESS_SLICE, partial
+            request.text, request.source, request.target, progress, PROGRESS_SLICE, partial, metadata=request.metadata
         )
     except TranslatorError as error:  # the article's problem: a result, not a retry
         return {"error": str(error)}

@@ -62,7 +62,10 @@ def check(path: Path) -> str | None:
             connection.close()
     except sqlite3.DatabaseError as error:
         return str(error)
-    return None if findings == ["ok"] else "; ".join(findings)
+    if findings == ["ok"]:
+        return None
+    lines = [line.strip() for finding in findings for line in finding.splitlines()]
+    return "; ".join(line for line in lines if line and not line.startswith("***"))  # one line, no banners
 
 
 def recover(store: StoreFile) -> Recovery:

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from translator.errors import StoreUnavailable
 
@@ -172,7 +172,7 @@ class Database:
                 raise
             connection.execute("COMMIT")
 
-    def execute(self, sql: str, args: Sequence[object] = ()) -> list[sqlite3.Row]:
+    def execute(self, sql: str, args: Sequence[object] = ()) -> list[Any]:
         """Run one statement and fetch every row."""
         with self.use() as connection:
             return connection.execute(sql, args).fetchall()

@@ -19,7 +19,8 @@ from spectree import Response, SpecTree
 
 from translator import InputError, TranslatorError
 from translator.errors import BrokerUnavailable, UnsupportedPairError
-from translator.formats import to_article_text
+from translator.sources import Article, FetchError, read_article, read_url
+from translator.status import JobStatus, is_active
 from translator.storage.documents import StoredDocument
 from web.api.common import check_languages, fail, validated
 from web.api.models import Document as DocumentModel
@@ -29,7 +30,7 @@ from web.metrics import count_characters
 from web.services import services
 
 SYNC_MAX_CHARS = 5_000  # automatic choice: longer articles become jobs (a few seconds of CPU at most inline)
-ERRORS = {f"HTTP_{code}": ErrorResponse for code in (400, 403, 413, 429, 500, 503)}
+ERRORS = {f"HTTP_{code}": ErrorResponse for code in (400, 403, 413, 415, 429, 500, 503)}
 NOT_FOUND = {"HTTP_404": ErrorResponse}
 
 
@@ -55,24 +56,22 @@ def blueprint(spec: SpecTree) -> Blueprint:
 def create_document() -> ResponseReturnValue:
     """Translate an article: 201 with the document when done in the request, 202 with a job to poll.
 
-    Text, Markdown or HTML (reduced to its article text). Without "async", articles over
-    5,000 characters become jobs; "async": false is refused (400) above TRANSLATOR_API_MAX_CHARS.
+    Text, Markdown or HTML (reduced to its article text), or {"url": ...}: the page is fetched
+    (timeouts, size cap, no private addresses) and reduced the same way. Without "async", articles
+    over 5,000 characters become jobs; "async": false is refused (400) above TRANSLATOR_API_MAX_CHARS.
     """
     body: DocumentRequest = validated("json")
     svc = services()
     source, target = check_languages(body.source, body.target)
-    try:
-        text = to_article_text(body.text, body.format)
-    except InputError as error:
-        fail(400, str(error))
-    if not text.strip():
-        fail(400, "The article is empty: there is no text to translate.")
+    article = _article(body)
+    text = article.text
     if len(text) > svc.settings.max_chars:
         fail(400, f"The article has {len(text):,} characters; the limit is {svc.settings.max_chars:,}.")
     run_async = body.run_async if body.run_async is not None else len(text) > SYNC_MAX_CHARS
     if not run_async and len(text) > svc.settings.api_max_chars:
         fail(400, f'The article has {len(text):,} characters; above {svc.settings.api_max_chars:,} send "async": true.')
-    doc_id = svc.store.create(text, source, target, body.format, body.title.strip(), owner=creator())
+    title = body.title.strip() or article.title
+    doc_id = svc.store.create(text, source, target, article.format, title, owner=creator(), metadata=article.metadata)
     count_characters("documents", len(text))
     if run_async:
         try:
@@ -83,13 +82,13 @@ def create_document() -> ResponseReturnValue:
         return _status(doc_id), 202, {"Location": url_for(".document_status", doc_id=doc_id)}
     svc.store.mark_running(doc_id)
     try:
-        document = svc.translator.translate_document(text, source, target)
+        document = svc.translator.translate_document(text, source, target, metadata=article.metadata)
     except (InputError, UnsupportedPairError) as error:  # e.g. detected a language no model covers
         svc.store.delete(doc_id)
         fail(400, str(error))
     except Exception as error:
         message = str(error) if isinstance(error, TranslatorError) else f"Internal error: {type(error).__name__}"
-        svc.store.set_status(doc_id, "failed", message)
+        svc.store.set_status(doc_id, JobStatus.FAILED, message)
         if not isinstance(error, TranslatorError):
             raise
         fail(500, f"Cannot translate text: {message}")
@@ -99,6 +98,23 @@ def create_document() -> ResponseReturnValue:
         201,
         {"Location": url_for(".document_status", doc_id=doc_id)},
     )
+
+
+def _article(body: DocumentRequest) -> Article:
+    """The article from the request's text or URL (exactly one), read like every other input."""
+    if (body.text is None) == (body.url is None):
+        fail(400, "Send the article as text or a url (one of them): missing text or url." if body.text is None
+             else "Send either text or a url, not both.")  # fmt: skip
+    fmt = None if body.format == "auto" else body.format
+    settings = services().settings
+    try:
+        if body.url is not None:
+            return read_url(body.url, settings, fmt)
+        return read_article(body.text or "", fmt=fmt, settings=settings, label="The text")
+    except FetchError as error:
+        fail(error.status, str(error))
+    except InputError as error:
+        fail(400, str(error))
 
 
 def list_documents() -> ResponseReturnValue:
@@ -120,8 +136,8 @@ def document_result(doc_id: str) -> ResponseReturnValue:
     """The aligned bilingual document; 409 while the job is queued or running, or when it failed."""
     stored = _get(doc_id)
     document = stored.document()
-    if stored.status != "done" or document is None:
-        if stored.status in ("queued", "running"):
+    if stored.status != JobStatus.DONE or document is None:
+        if is_active(stored.status):
             fail(409, f"The translation is {stored.status} ({stored.progress:g}% done); poll the status and try again.")
         fail(409, f"The translation is {stored.status}: {stored.error or 'no result'}")
     return document.to_dict()

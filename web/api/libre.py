@@ -15,15 +15,18 @@ from spectree import Response, SpecTree
 
 from translator import InputError, TranslatorError
 from translator.errors import UnsupportedPairError
+from translator.files import SUPPORTED_SUFFIXES
 from translator.languages import installed_languages, language_name
 from translator.texts import detect_languages, translate_texts
 from web.api.common import check_languages, detect_source, fail, validated
+from web.api.files import download_file, translate_file_view
 from web.api.models import (
     DetectedLanguage,
     DetectRequest,
     ErrorResponse,
     FrontendSettings,
     LanguageInfo,
+    TranslateFileResponse,
     TranslateRequest,
     TranslateResponse,
 )
@@ -55,6 +58,14 @@ def blueprints(spec: SpecTree) -> tuple[Blueprint, Blueprint]:
         )(detect),
     )  # fmt: skip
     info = Blueprint("api_info", __name__)
+    keyed.add_url_rule(
+        "/translate_file",
+        methods=["POST"],
+        view_func=spec.validate(resp=Response(HTTP_200=TranslateFileResponse, **ERRORS), tags=["translate"])(
+            translate_file_view
+        ),
+    )
+    info.add_url_rule("/download_file/<name>", view_func=download_file)  # a file, not JSON: no response model
     info.add_url_rule(
         "/languages", view_func=spec.validate(resp=Response(HTTP_200=list[LanguageInfo]), tags=["info"])(languages)
     )
@@ -70,8 +81,9 @@ def translate() -> ResponseReturnValue:
 
     Limits: at most TRANSLATOR_API_MAX_BATCH items and TRANSLATOR_API_MAX_CHARS characters
     (all items together) per request, else 400 as in LibreTranslate. format 'html' translates
-    text nodes only; markup, attributes, code and anything under translate="no" or class
-    "notranslate" stay as they were.
+    each block with its inline tags as placeholders; markup, attributes, code and anything under
+    translate="no" or class "notranslate" stay as they were. Placeholders (%s, {name}, Weblate's
+    [X7X]...), URLs and e-mail addresses come back byte for byte.
     """
     body: TranslateRequest = validated("json")
     settings = services().settings
@@ -153,8 +165,8 @@ def frontend_settings() -> ResponseReturnValue:
         "apiKeys": keys_in_use(),
         "keyRequired": settings.api_keys_required,
         "suggestions": False,
-        "filesTranslation": False,
-        "supportedFilesFormat": [],
+        "filesTranslation": True,
+        "supportedFilesFormat": list(SUPPORTED_SUFFIXES),
         "language": {
             "source": {"code": "auto", "name": "Auto Detect"},
             "target": {"code": target, "name": language_name(target)},

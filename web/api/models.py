@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from translator.status import JobStatus
+
 NonEmptyText = Annotated[str, Field(min_length=1)]
 LanguageCode = Annotated[str, Field(min_length=1, max_length=20, examples=["de", "auto"])]
 ApiKeyField = Annotated[str | None, Field(None, max_length=200, description="API key (or header X-API-Key).")]
@@ -42,6 +44,10 @@ class TranslateResponse(BaseModel):
         None, description="Only when source is 'auto'; a list when q is a list."
     )
     alternatives: list[str] | list[list[str]] | None = Field(None, description="Only when alternatives > 0.")
+
+
+class TranslateFileResponse(BaseModel):
+    translatedFileUrl: str = Field(description="Where the translated file can be downloaded, for a limited time.")
 
 
 class DetectRequest(BaseModel):
@@ -86,8 +92,13 @@ class FrontendSettings(BaseModel):
 class DocumentRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    text: NonEmptyText = Field(description="The article: plain text, Markdown or HTML (see format).")
-    format: Literal["text", "markdown", "html"] = "text"
+    text: NonEmptyText | None = Field(None, description="The article: plain text, Markdown or HTML (see format).")
+    url: Annotated[str, Field(min_length=1, max_length=4000)] | None = Field(
+        None, description="Instead of text: an http(s) address; the page is fetched and reduced to its article."
+    )
+    format: Literal["auto", "text", "markdown", "html"] = Field(
+        "auto", description="auto: recognised from the content (an HTML page is read as HTML)."
+    )
     source: LanguageCode = "auto"
     target: LanguageCode = "en"
     title: str = Field(
@@ -158,6 +169,11 @@ class Document(BaseModel):
     )
     timings: dict[str, float]
     notes: list[str]
+    metadata: dict[str, str] = Field(
+        default_factory=dict,
+        description="Where a web article came from: source_url, url (canonical), title, author, date, sitename, "
+        "language, extractor; empty for text.",
+    )
 
 
 class DocumentLinks(BaseModel):
@@ -173,7 +189,7 @@ class DocumentStatus(BaseModel):
 
     id: str
     title: str
-    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    status: JobStatus
     progress: float
     eta_seconds: float | None
     done_sentences: int
@@ -181,6 +197,7 @@ class DocumentStatus(BaseModel):
     source_language: str
     target_language: str
     word_count: int
+    source_url: str | None = Field(None, description="Where a web article came from (its fetched or canonical URL).")
     error: str | None
     created: float
     updated: float

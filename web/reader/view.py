@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from translator.detect import UNDETERMINED
-from translator.document import Block, Detection, Document
+from translator.document import Block, Detection, Document, source_lines
 from translator.flags import FLAG_HELP
 from translator.languages import language_name
 from translator.models import provenance_demo_notice
+from translator.status import JobStatus, is_active
 from translator.storage.documents import StoredDocument
 
 KIND_LABELS = {"title": "Title", "subtitle": "Kicker", "byline": "Byline", "heading": "Heading",
-               "paragraph": "Paragraph", "footer": "Footer"}  # fmt: skip
-ACTIVE = ("queued", "running")
+               "paragraph": "Paragraph", "footer": "Footer", "comment": "Reader comment"}  # fmt: skip
 
 
 def percent(confidence: float) -> int:
@@ -130,6 +130,17 @@ def _heading_level(block: Block) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class SourceLine:
+    label: str
+    value: str
+    href: str  # empty unless value is an http(s) address (a page's canonical URL could be javascript:)
+
+
+def _web_address(value: str) -> bool:
+    return re.match(r"^https?://[^\s\"'<>]+$", value, re.IGNORECASE) is not None
+
+
 @dataclass
 class ReaderView:
     """Everything the reader page and its live fragment need, from one stored document."""
@@ -141,7 +152,7 @@ class ReaderView:
 
     @property
     def active(self) -> bool:
-        return self.stored.status in ACTIVE
+        return is_active(self.stored.status)
 
     @property
     def source_language(self) -> str:
@@ -181,8 +192,15 @@ class ReaderView:
         return provenance_demo_notice(self.provenance)
 
     @property
+    def source(self) -> list[SourceLine]:
+        """Where a web article came from (site, author, date, URLs); links only for http(s) addresses."""
+        metadata = self.document.metadata if self.document is not None else self.stored.source_metadata
+        lines = source_lines(metadata)
+        return [SourceLine(label, value, value if _web_address(value) else "") for label, value in lines]
+
+    @property
     def seconds(self) -> float | None:
-        if self.document is None or self.stored.status != "done":
+        if self.document is None or self.stored.status != JobStatus.DONE:
             return None
         total_ms = self.document.timings.get("total_ms")
         return round(total_ms / 1000, 2) if total_ms is not None else None
@@ -194,7 +212,7 @@ class ReaderView:
 
 def reader_view(stored: StoredDocument) -> ReaderView:
     """The finished document, or while a job runs the partial one with its finished blocks marked ready."""
-    document = stored.document() if stored.status == "done" else None
+    document = stored.document() if stored.status == JobStatus.DONE else None
     done_sentences = len(document.sentences) if document is not None else 0
     if document is None:
         partial = stored.partial_document()
@@ -205,7 +223,7 @@ def reader_view(stored: StoredDocument) -> ReaderView:
         seen = 0
         for number, block in enumerate(document.blocks, 1):
             seen += len(block.sentences)
-            ready = stored.status == "done" or seen <= done_sentences
+            ready = stored.status == JobStatus.DONE or seen <= done_sentences
             rows.append(_row(number, block, ready, document.source_language))
     return ReaderView(stored, document, rows, sum(1 for row in rows if row.ready))
 
