@@ -140,3 +140,20 @@ def test_worker_task_reports_progress_and_refuses_other_models(tmp_path: Path) -
     assert result["document"]["blocks"][0]["translation"] == "TITEL"
     other = run_task(translator, request, task_id_for(translator, ArticleRequest(text, "de", "fr")), reports.append)
     assert other == {"error": MISMATCH}
+
+
+def test_worker_task_keeps_a_web_pages_metadata(tmp_path: Path) -> None:
+    """A fetched page's metadata travels with the job (as JSON, like Celery sends it) into the document."""
+    import json
+
+    from translator.jobs.tasks import run_task
+
+    translator = _fake_translator(tmp_path, cache=False)
+    metadata = {"title": "Ein Bericht", "author": "A. Autorin", "url": "https://example.de/bericht"}
+    request = ArticleRequest.from_dict(
+        json.loads(json.dumps(ArticleRequest("Ein Satz.", "de", "en", metadata).to_dict()))
+    )
+    assert request.metadata == metadata
+    assert task_id_for(translator, request) != task_id_for(translator, ArticleRequest("Ein Satz.", "de", "en"))
+    result = run_task(translator, request, task_id_for(translator, request), lambda _report: None)
+    assert result["document"]["metadata"] == metadata
