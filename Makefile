@@ -47,6 +47,7 @@ test: $(DEPS_STAMP) $(TEST_MODEL)
 	tools/ensure-redis.sh
 	tools/ensure-nginx.sh
 	tools/ensure-gettext.sh
+	tools/ensure-axe.sh
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest

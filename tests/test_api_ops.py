@@ -19,7 +19,7 @@ def test_health_and_ready(client: Any) -> None:
 
 def test_ready_asks_the_model_not_the_cache(app: Any, client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     client.get("/ready")  # "Test." may now be cached
-    base = app.extensions["translator_services"].translator.engine.engine
+    base = app.extensions["translator_services"].translator.merger  # under the memory and the cache
     calls: list[list[str]] = []
     original = base.translate_batch
 

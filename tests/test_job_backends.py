@@ -157,3 +157,16 @@ def test_worker_task_keeps_a_web_pages_metadata(tmp_path: Path) -> None:
     assert task_id_for(translator, request) != task_id_for(translator, ArticleRequest("Ein Satz.", "de", "en"))
     result = run_task(translator, request, task_id_for(translator, request), lambda _report: None)
     assert result["document"]["metadata"] == metadata
+
+
+def test_task_ids_do_not_depend_on_this_machines_translation_memory(tmp_path: Path) -> None:
+    """A web server with corrections in its memory and a fresh worker still agree on the request's task id."""
+    from translator.jobs.tasks import MISMATCH, run_task
+
+    server, worker = _fake_translator(tmp_path / "server"), _fake_translator(tmp_path / "worker")
+    assert server.memory is not None
+    server.memory.put("de", "en", "Ein Satz.", "One sentence, corrected.", "edit")
+    request = ArticleRequest("Ein Satz.", "de", "en")
+    assert task_id_for(server, request) == task_id_for(worker, request)
+    result = run_task(worker, request, task_id_for(server, request), lambda _report: None)
+    assert result != {"error": MISMATCH} and "document" in result

@@ -71,6 +71,9 @@ class Settings:
         default_text="<data_dir>/models",
     )
     cache: bool = _setting(True, "Per-sentence translation cache (SQLite in the data directory): on or off.")
+    memory: bool = _setting(
+        True, "Translation memory of approved human translations (SQLite in the data directory), used before the model."
+    )
     beam_size: int = _setting(2, "Beam size for decoding; 1 is greedy and fastest, 4 is Argos' default.", minimum=1)
     compute_type: str = _setting("int8", "CTranslate2 compute type on CPU (int8, int8_float32, float32).")
     inter_threads: int = _setting(

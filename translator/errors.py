@@ -27,3 +27,7 @@ class StoreUnavailable(TranslatorError):
 
 class BrokerUnavailable(TranslatorError):
     """The job broker (TRANSLATOR_BROKER_URL) does not answer: jobs wait until it is back."""
+
+
+class ConflictError(TranslatorError):
+    """The request is valid but not now: the document is still being translated, say (HTTP 409)."""

@@ -123,11 +123,23 @@ def render_xliff(document: Document) -> bytes:
         for index, sentence in enumerate(block.sentences, start=1):
             unit = ET.SubElement(group, f"{{{XLIFF_NS}}}trans-unit", {"id": f"b{number}-s{index}"})
             ET.SubElement(unit, f"{{{XLIFF_NS}}}source").text = sentence.source
-            target = ET.SubElement(unit, f"{{{XLIFF_NS}}}target", {"state": "needs-review-translation"})
+            target = ET.SubElement(unit, f"{{{XLIFF_NS}}}target", xliff_state(sentence.origin))
             target.text = sentence.translation
+            if sentence.machine:  # the model's version a person replaced, for comparison
+                alternative = ET.SubElement(unit, f"{{{XLIFF_NS}}}alt-trans", {"origin": "machine-translation"})
+                ET.SubElement(alternative, f"{{{XLIFF_NS}}}target").text = sentence.machine
             for flag in sentence.flags:
                 ET.SubElement(unit, f"{{{XLIFF_NS}}}note", {"from": "quality-check"}).text = flag
     return xml_bytes(root)
+
+
+def xliff_state(origin: str) -> dict[str, str]:
+    """Machine output needs review; a person's translation (edited here, or from the memory) is translated."""
+    if origin == "human":
+        return {"state": "translated"}
+    if origin == "memory":
+        return {"state": "translated", "state-qualifier": "leveraged-tm"}
+    return {"state": "needs-review-translation"}
 
 
 # Characters XML 1.0 does not allow in a document at all, not even escaped (its production [2] Char).

@@ -2,7 +2,7 @@
 
 The job broker (TRANSLATOR_BROKER_URL) is such a part too: while it is away, new jobs get 503.
 
-The document store, the key store and the sentence cache each report their own
+The document store, the key store, the sentence cache and the translation memory each report their own
 problem; /ready lists them by part, and every request that needs a store that
 is out of use gets 503 with the store's message (the file's name and what to
 do; its full path is only in the log).
@@ -41,4 +41,7 @@ def degraded() -> dict[str, str]:
     cache = services.translator.cache
     if cache is not None:
         checks["cache"] = cache.problem
+    memory = services.translator.memory
+    if memory is not None:
+        checks["memory"] = memory.problem
     return {part: problem for part, check in checks.items() if (problem := check()) is not None}

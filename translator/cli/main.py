@@ -11,6 +11,7 @@ import click
 from translator.cli.batch import batch
 from translator.cli.common import TranslatorGroup
 from translator.cli.keys import keys
+from translator.cli.memory import memory
 from translator.cli.models import models
 from translator.cli.serve import serve
 from translator.cli.settings import show_settings
@@ -40,5 +41,5 @@ def main(ctx: click.Context, **raw: str | None) -> None:
     ctx.obj = {name: parse_setting(name, value) for name, value in raw.items() if value is not None}
 
 
-for command in (translate, serve, models, show_settings, batch, keys, store, worker):
+for command in (translate, serve, models, show_settings, batch, keys, store, memory, worker):
     main.add_command(command)

@@ -37,8 +37,8 @@ from translator.sources import ARTICLE_SUFFIXES, FORMATS, Article, is_url, read_
 from translator.status import ACTIVE, JobStatus, is_active
 from translator.storage.documents import StoredDocument
 from web import limits
+from web.reader import edits, memory, signin
 from web.reader import errors as reader_errors
-from web.reader import signin
 from web.reader.errors import human_size
 from web.reader.view import (
     format_time,
@@ -55,6 +55,8 @@ bp = Blueprint("reader", __name__)
 VIEWS = ("both", "original", "translation")
 EXPORT_LABELS = {"html": "HTML", "md": "Markdown", "tsv": "TSV", "json": "JSON", "xliff": "XLIFF 1.2"}
 DETECT_PREVIEW_CHARS = 20_000
+edits.register(bp)
+memory.register(bp)
 
 
 def init_app(app: Flask) -> None:
