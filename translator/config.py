@@ -155,6 +155,13 @@ class Settings:
         "Largest web page, in HTML elements, reduced to its article (extraction: 0.25-0.6 ms per element).",
         minimum=1,
     )
+    broker_url: str = _setting(
+        "",
+        "Celery broker (redis://host:6379/0): jobs run on `python -m translator worker` processes; empty: in-process.",
+    )
+    broker_visibility_timeout: int = _setting(
+        3600, "Seconds before a job a worker took but never finished (killed) is given to another worker.", minimum=1
+    )
     log_article_text: bool = _setting(
         False, "Include article text in debug logs (off: logs never contain article text)."
     )

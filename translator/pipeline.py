@@ -16,6 +16,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import cached_property
 from itertools import accumulate
+from typing import Any
 
 from translator.config import Settings
 from translator.detect import UNDETERMINED, LanguageDetector
@@ -110,6 +111,19 @@ class Translator:
             self.cache.put_document(key, json.dumps(document.stable_dict(), ensure_ascii=False))
         return document
 
+    def job_key(
+        self, text: str, source: str = "auto", target: str = "en", metadata: dict[str, str] | None = None
+    ) -> str:
+        """The request's identity, from which job task ids are derived: same article, languages, models, options.
+
+        Unlike the document cache's key it leaves out the translation memory's revision: each machine
+        (a web server, a worker) has its own memory, and a worker must recognise the submitter's request.
+        """
+        source, target = _language_code(source, "source"), _language_code(target, "target")
+        if not isinstance(text, str):
+            return ""
+        return _digest(self._request_parts(text, source, target) + ([metadata] if metadata else []))
+
     def _document_key(self, text: str, source: str, target: str, metadata: dict[str, str]) -> str:
         """Article + its metadata + languages + every installed model and decoding option: any change misses.
 
@@ -118,15 +132,16 @@ class Translator:
         """
         if not isinstance(text, str):
             return ""
-        models = [model.key for model in self.installed_models()]
-        options = stable_provenance(self.engine.describe())
         try:
             memory = self.memory.revision() if self.memory is not None else None
         except StoreUnavailable:
             return ""  # cannot tell whether the memory changed: translate, do not trust the stored article
-        key_parts = [text, source, target, models, options, memory] + ([metadata] if metadata else [])
-        raw = json.dumps(key_parts, ensure_ascii=False)
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+        return _digest(self._request_parts(text, source, target) + [memory] + ([metadata] if metadata else []))
+
+    def _request_parts(self, text: str, source: str, target: str) -> list[Any]:
+        """What decides a machine translation: the article, the languages, every installed model and option."""
+        models = [model.key for model in self.installed_models()]
+        return [text, source, target, models, stable_provenance(self.engine.describe())]
 
     def _from_cache(self, cached: str, started: float, progress: Progress | None) -> Document:
         """The stored translation with this run's fields: every sentence cached, which cache served it."""
@@ -243,6 +258,11 @@ def default_translator(settings: Settings | None = None) -> Translator:
         if settings not in _default:
             _default[settings] = Translator(settings)
         return _default[settings]
+
+
+def _digest(parts: list[Any]) -> str:
+    raw = json.dumps(parts, ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 def translate_document(

@@ -19,7 +19,7 @@ from spectree import Response, SpecTree
 
 from translator import InputError, TranslatorError
 from translator.edits import edit_sentence, parse_pair
-from translator.errors import ConflictError, UnsupportedPairError
+from translator.errors import BrokerUnavailable, ConflictError, UnsupportedPairError
 from translator.sources import Article, FetchError, read_article, read_url
 from translator.status import JobStatus, is_active
 from translator.storage.documents import StoredDocument
@@ -86,7 +86,11 @@ def create_document() -> ResponseReturnValue:
     doc_id = svc.store.create(text, source, target, article.format, title, owner=creator(), metadata=article.metadata)
     count_characters("documents", len(text))
     if run_async:
-        svc.jobs.submit(doc_id)
+        try:
+            svc.jobs.submit(doc_id)
+        except BrokerUnavailable as error:  # nothing accepted: the client retries later
+            svc.store.delete(doc_id)
+            fail(503, str(error))
         return _status(doc_id), 202, {"Location": url_for(".document_status", doc_id=doc_id)}
     svc.store.mark_running(doc_id)
     try:

@@ -258,7 +258,10 @@ class Health(BaseModel):
     status: Literal["ok"]
 
 
-DEGRADED_HELP = "Parts out of use (documents, keys, cache) with the reason; translation itself works."
+DEGRADED_HELP = (
+    "Parts out of use (documents, keys, cache, jobs: the job broker) with the reason; translation itself works."
+)
+BROKER_HELP = "With TRANSLATOR_BROKER_URL set: whether the job broker answers (reachable or unreachable)."
 
 
 class NotReady(BaseModel):
@@ -271,3 +274,4 @@ class Ready(BaseModel):
     status: Literal["ready", "degraded"]
     pairs: list[str]
     degraded: dict[str, str] = Field(default_factory=dict, description=DEGRADED_HELP)
+    broker: Literal["reachable", "unreachable"] | None = Field(None, description=BROKER_HELP)

@@ -27,7 +27,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
 from translator.detect import UNDETERMINED
-from translator.errors import InputError, ModelError, TranslatorError, UnsupportedPairError
+from translator.errors import BrokerUnavailable, InputError, ModelError, TranslatorError, UnsupportedPairError
 from translator.exports import EXPORT_FORMATS, render
 from translator.files import DOCUMENT_SUFFIXES, is_document
 from translator.files.store import download_name
@@ -144,7 +144,11 @@ def create() -> ResponseReturnValue:
     doc_id = store.create(
         article.text, source, target, article.format, title, owner=limits.creator(), metadata=article.metadata
     )
-    jobs.submit(doc_id)
+    try:
+        jobs.submit(doc_id)
+    except BrokerUnavailable as error:  # nothing accepted: the form stays filled in for another try
+        store.delete(doc_id)
+        return _home(f"{error} Your article was not submitted.", 503, form)
     return redirect(url_for("reader.document", doc_id=doc_id), 303)
 
 
@@ -317,7 +321,11 @@ def retranslate(doc_id: str) -> ResponseReturnValue:
         flash(f"“{stored.title}” is already being translated.", "info")
         return _back(stored)
     services().store.requeue(doc_id)
-    services().jobs.submit(doc_id)
+    try:
+        services().jobs.submit(doc_id)
+    except BrokerUnavailable:  # queued: submitted as soon as the broker answers
+        flash(f"“{stored.title}” will be translated again once the job queue is back.", "info")
+        return _back(stored)
     flash(f"Translating “{stored.title}” again.", "info")
     return _back(stored)
 
