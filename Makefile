@@ -44,8 +44,10 @@ run: $(DEPS_STAMP) $(TEST_MODEL)
 
 test: $(DEPS_STAMP) $(TEST_MODEL)
 	tools/ensure-chromium.sh
+	tools/ensure-redis.sh
 	tools/ensure-nginx.sh
 	tools/ensure-gettext.sh
+	tools/ensure-axe.sh
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest

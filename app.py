@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import web
 from translator import Settings, Translator
 from translator.errors import StoreUnavailable
-from translator.jobs import JobRunner
+from translator.jobs import job_runner
 from translator.models import INSTALL_HINT, list_models
 from translator.storage.documents import DocumentStore, document_store_path
 from web import api, faults, limits, logs, ops, reader
@@ -44,7 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logs.init_app(app, settings)
     translator = Translator(settings)
     store = DocumentStore(document_store_path(settings))  # a damaged store is reported, never fatal
-    jobs = JobRunner(translator, store, workers=settings.job_workers)
+    jobs = job_runner(settings, translator, store)  # in this process, or Celery workers with a broker
     app.extensions["translator_services"] = Services(settings, translator, store, jobs)
     app.extensions["csrf"] = CSRFProtect(app)
     limits.init_app(app, settings)

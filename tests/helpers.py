@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import io
 import ipaddress
 import json
 import signal
@@ -14,6 +15,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -107,6 +109,47 @@ class Gunicorn:
         self.process.send_signal(signal.SIGTERM)
         output, _ = self.process.communicate(timeout=90)
         return output.decode(errors="replace")
+
+
+class RedisServer:
+    """Debian's redis-server on a free port on 127.0.0.1, with its append-only file in ``directory``.
+
+    Persistence is on (as in production): a stop with SIGTERM writes the file and a start on the same
+    directory brings back the queue and the results.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
+                   "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "yes"]  # fmt: skip
+        log = (self.directory / "redis.log").open("ab")
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=20)
+        self.process = None
+
+
+def start_worker(name: str, data_dir: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """``python -m translator worker`` in its own data directory (no shared files with others)."""
+    command = [sys.executable, "-m", "translator", "--data-dir", str(data_dir), "worker", "--hostname", f"{name}@test"]
+    with log.open("ab") as output:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
 
 
 # --- A local web server and a guard that no connection leaves the machine --------------------------
@@ -206,3 +249,12 @@ def loopback_only() -> Iterator[list[str]]:
         yield _outside_attempts
     finally:
         _guard_on.clear()
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    """A zip archive (deflated) holding these members, built in memory: documents and packages for tests."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import os
 import time
-import zipfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from tests.helpers import zip_of
 from translator.files import SUPPORTED_SUFFIXES
 from translator.storage.keys import KeyStore, key_store_path
 
@@ -58,21 +58,13 @@ def test_unknown_and_malformed_names_are_404(client: Any) -> None:
         assert response.status_code == 404 and "error" in response.get_json()
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def test_bad_requests_and_files_get_a_json_reason(client: Any) -> None:
     cases = [
         (client.post("/translate_file", data={"source": "de", "target": "en"}), "missing file"),
         (_send(client, b"x", "a.pdf"), "unsupported file type"),
         (_send(client, SRT.encode(), "a.srt", target="xx"), "xx is not supported"),
         (_send(client, b"MZ" + b"\0" * 100, "report.docx"), "Windows program"),
-        (_send(client, _zip({"word/document.xml": b"<a/>", "x.bin": b"\0" * 30_000_000}), "b.docx"), "zip bomb"),
+        (_send(client, zip_of({"word/document.xml": b"<a/>", "x.bin": b"\0" * 30_000_000}), "b.docx"), "zip bomb"),
         (_send(client, b'msgid "a"\nmsgstr "b"\nmsgid "c" nonsense\n', "x.po"), "not a valid gettext file"),
     ]
     for response, reason in cases:

@@ -121,11 +121,11 @@ def test_url_in_the_api_form_and_cli_gives_the_file_blocks(
            "TRANSLATOR_FETCH_ALLOW_PRIVATE": "on", "TRANSLATOR_FETCH_TIMEOUT": "1"}  # fmt: skip
     result = CliRunner().invoke(main, ["translate", url, "--json", "--source", "de"], env=env)
     assert result.exit_code == 0, result.output
-    assert kinds_and_sources(json.loads(result.output)["blocks"]) == expected
+    assert kinds_and_sources(json.loads(result.stdout)["blocks"]) == expected
     page_file = tmp_path / PAGE_NAME
     page_file.write_bytes(PAGE)
     from_file = CliRunner().invoke(main, ["translate", str(page_file), "--json", "--source", "de"], env=env)
-    assert kinds_and_sources(json.loads(from_file.output)["blocks"]) == expected
+    assert kinds_and_sources(json.loads(from_file.stdout)["blocks"]) == expected
 
 
 def test_text_plain_that_is_html_and_latin1_pages(server: PageServer, intranet: Settings) -> None:

@@ -25,6 +25,7 @@ from pptx import Presentation
 from pptx.util import Inches as PptxInches
 
 from tests.fakes import FakeEngineForUnitTests, RewritingFakeEngineForUnitTests
+from tests.helpers import zip_of
 from translator import InputError, Settings, Translator
 from translator.files import SUPPORTED_SUFFIXES
 from translator.files.driver import HANDLERS, translate_file
@@ -361,16 +362,8 @@ ODT_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
 </office:text></office:body></office:document-content>""".encode()
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def test_odt_spans_kept(tmp_path: Path) -> None:
-    odt = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": ODT_CONTENT,
+    odt = zip_of({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": ODT_CONTENT,
                 "Pictures/a.png": _png()})  # fmt: skip
     after = _members(translate_file(_upper(tmp_path), odt, "a.odt", "de", "en").data)
     assert after["Pictures/a.png"] == _png() and after["mimetype"] == b"application/vnd.oasis.opendocument.text"
@@ -391,7 +384,7 @@ CHAPTER = b"""<?xml version="1.0" encoding="utf-8"?>
 
 
 def test_epub_chapters_translated_in_place(tmp_path: Path) -> None:
-    epub = _zip({"mimetype": b"application/epub+zip", "META-INF/container.xml": b"<container/>",
+    epub = zip_of({"mimetype": b"application/epub+zip", "META-INF/container.xml": b"<container/>",
                  "OEBPS/content.opf": b"<package/>", "OEBPS/kapitel1.xhtml": CHAPTER, "OEBPS/bild.png": _png()})  # fmt: skip
     after = _members(translate_file(_upper(tmp_path), epub, "buch.epub", "de", "en").data)
     assert next(iter(after)) == "mimetype" and after["OEBPS/bild.png"] == _png()
@@ -405,7 +398,7 @@ def test_epub_chapters_translated_in_place(tmp_path: Path) -> None:
 
 
 def test_zip_bomb_refused_before_unpacking(translator: Translator) -> None:
-    bomb = _zip({"word/document.xml": b"<a/>", "word/media/huge.bin": b"\0" * (30 * 1024 * 1024)})
+    bomb = zip_of({"word/document.xml": b"<a/>", "word/media/huge.bin": b"\0" * (30 * 1024 * 1024)})
     with pytest.raises(InputError, match="zip bomb"):
         translate_file(translator, bomb, "bomb.docx", "de", "en")
 
@@ -415,12 +408,12 @@ def test_zip_bomb_refused_before_unpacking(translator: Translator) -> None:
     [
         (b"MZ\x90\x00" + b"\0" * 200, "report.docx", "Windows program"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 200, "secret.docx", "password-protected"),
-        (_zip({"word/document.xml": b"<a/>", "word/vbaProject.bin": b"x"}), "macro.docx", "macros"),
-        (_zip({"word/document.xml": b"<a/>", "../evil": b"x"}), "path.docx", "outside the archive"),
-        (_zip({"content.xml": b"<a/>", "Basic/Standard/Module1.xml": b"x"}), "macro.odt", "macros"),
-        (_zip({"content.xml": b"<a/>", "META-INF/manifest.xml": b"<m encryption-data/>"}), "pw.odt", "password"),
+        (zip_of({"word/document.xml": b"<a/>", "word/vbaProject.bin": b"x"}), "macro.docx", "macros"),
+        (zip_of({"word/document.xml": b"<a/>", "../evil": b"x"}), "path.docx", "outside the archive"),
+        (zip_of({"content.xml": b"<a/>", "Basic/Standard/Module1.xml": b"x"}), "macro.odt", "macros"),
+        (zip_of({"content.xml": b"<a/>", "META-INF/manifest.xml": b"<m encryption-data/>"}), "pw.odt", "password"),
         (b"not a zip at all", "fake.pptx", "not a valid .pptx"),
-        (_zip({"other.xml": b"<a/>"}), "empty.docx", "word/document.xml is missing"),
+        (zip_of({"other.xml": b"<a/>"}), "empty.docx", "word/document.xml is missing"),
         (b"hello", "notes.pdf", "unsupported file type"),
     ],
 )

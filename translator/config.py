@@ -71,6 +71,9 @@ class Settings:
         default_text="<data_dir>/models",
     )
     cache: bool = _setting(True, "Per-sentence translation cache (SQLite in the data directory): on or off.")
+    memory: bool = _setting(
+        True, "Translation memory of approved human translations (SQLite in the data directory), used before the model."
+    )
     beam_size: int = _setting(2, "Beam size for decoding; 1 is greedy and fastest, 4 is Argos' default.", minimum=1)
     compute_type: str = _setting("int8", "CTranslate2 compute type on CPU (int8, int8_float32, float32).")
     inter_threads: int = _setting(
@@ -151,6 +154,13 @@ class Settings:
         15_000,
         "Largest web page, in HTML elements, reduced to its article (extraction: 0.25-0.6 ms per element).",
         minimum=1,
+    )
+    broker_url: str = _setting(
+        "",
+        "Celery broker (redis://host:6379/0): jobs run on `python -m translator worker` processes; empty: in-process.",
+    )
+    broker_visibility_timeout: int = _setting(
+        3600, "Seconds before a job a worker took but never finished (killed) is given to another worker.", minimum=1
     )
     log_article_text: bool = _setting(
         False, "Include article text in debug logs (off: logs never contain article text)."

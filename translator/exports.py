@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from translator.document import Document, source_lines
 from translator.errors import InputError
+from translator.models import provenance_demo_notice
 
 TEMPLATES = Path(__file__).parent / "templates"
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -36,7 +37,10 @@ class Export:
 
 def render_html(document: Document) -> bytes:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
-    html = env.get_template("export.html").render(document=document, source=source_lines(document.metadata))
+    notice = provenance_demo_notice(document.provenance)
+    html = env.get_template("export.html").render(
+        document=document, source=source_lines(document.metadata), demo_notice=notice
+    )
     return html.encode("utf-8")
 
 
@@ -119,11 +123,23 @@ def render_xliff(document: Document) -> bytes:
         for index, sentence in enumerate(block.sentences, start=1):
             unit = ET.SubElement(group, f"{{{XLIFF_NS}}}trans-unit", {"id": f"b{number}-s{index}"})
             ET.SubElement(unit, f"{{{XLIFF_NS}}}source").text = sentence.source
-            target = ET.SubElement(unit, f"{{{XLIFF_NS}}}target", {"state": "needs-review-translation"})
+            target = ET.SubElement(unit, f"{{{XLIFF_NS}}}target", xliff_state(sentence.origin))
             target.text = sentence.translation
+            if sentence.machine:  # the model's version a person replaced, for comparison
+                alternative = ET.SubElement(unit, f"{{{XLIFF_NS}}}alt-trans", {"origin": "machine-translation"})
+                ET.SubElement(alternative, f"{{{XLIFF_NS}}}target").text = sentence.machine
             for flag in sentence.flags:
                 ET.SubElement(unit, f"{{{XLIFF_NS}}}note", {"from": "quality-check"}).text = flag
     return xml_bytes(root)
+
+
+def xliff_state(origin: str) -> dict[str, str]:
+    """Machine output needs review; a person's translation (edited here, or from the memory) is translated."""
+    if origin == "human":
+        return {"state": "translated"}
+    if origin == "memory":
+        return {"state": "translated", "state-qualifier": "leveraged-tm"}
+    return {"state": "needs-review-translation"}
 
 
 # Characters XML 1.0 does not allow in a document at all, not even escaped (its production [2] Char).

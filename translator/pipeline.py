@@ -16,12 +16,13 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import cached_property
 from itertools import accumulate
+from typing import Any
 
 from translator.config import Settings
 from translator.detect import UNDETERMINED, LanguageDetector
 from translator.document import RUN_FIELDS, Block, Document, stable_provenance
-from translator.engine import ArgosEngine, CachedEngine, Engine
-from translator.errors import InputError
+from translator.engine import ArgosEngine, CachedEngine, Engine, MemoryEngine
+from translator.errors import InputError, StoreUnavailable
 from translator.flags import quality_flags
 from translator.glossary import Glossary, translate_with_terms
 from translator.merging import MergingEngine
@@ -29,6 +30,7 @@ from translator.models import InstalledModel, demo_notice
 from translator.segment import parse_blocks, split_sentences
 from translator.storage.cache import SentenceCache
 from translator.storage.glossary import GlossaryStore, glossary_store_path
+from translator.storage.memory import TranslationMemory, memory_path
 
 Progress = Callable[[int, int], None]
 Partial = Callable[[Document, int, int], None]
@@ -51,14 +53,24 @@ class Translator:
         """The glossaries of this installation (<data dir>/glossaries.sqlite3), opened on first use."""
         return GlossaryStore(glossary_store_path(self.settings))
 
+    def glossary_named(self, name: str | None) -> Glossary | None:
+        """The glossary of that name for a request (None without a name); InputError when there is none."""
+        return self.glossaries.require(name) if name else None
+
+    @cached_property
+    def memory(self) -> TranslationMemory | None:
+        return TranslationMemory(memory_path(self.settings.data_dir)) if self.settings.memory else None
+
     @cached_property
     def merger(self) -> MergingEngine:
         return MergingEngine(self._engine or ArgosEngine(self.settings))
 
     @cached_property
     def engine(self) -> Engine:
-        """Cache first (hits cost nothing), then merging of concurrent requests, then the model."""
-        return CachedEngine(self.merger, self.cache) if self.cache is not None else self.merger
+        """Memory first (approved human translations), then the cache (hits cost nothing), then merging of
+        concurrent requests, then the model."""
+        engine: Engine = CachedEngine(self.merger, self.cache) if self.cache is not None else self.merger
+        return MemoryEngine(engine, self.memory) if self.memory is not None else engine
 
     def preparing(self) -> AbstractContextManager[None]:
         """Wrap the work before this thread's engine call, so concurrent requests can share that call."""
@@ -116,22 +128,47 @@ class Translator:
             self.cache.put_document(key, json.dumps(document.stable_dict(), ensure_ascii=False))
         return document
 
+    def job_key(
+        self,
+        text: str,
+        source: str = "auto",
+        target: str = "en",
+        metadata: dict[str, str] | None = None,
+        glossary: str | None = None,
+    ) -> str:
+        """The request's identity, from which job task ids are derived: same article, languages, models, options.
+
+        Unlike the document cache's key it leaves out the translation memory's revision and the glossary's
+        entries (only its name is in): each machine (a web server, a worker) has its own memory and glossaries,
+        and a worker must recognise the submitter's request.
+        """
+        source, target = _language_code(source, "source"), _language_code(target, "target")
+        if not isinstance(text, str):
+            return ""
+        named = [{"glossary": glossary}] if glossary else []
+        return _digest(self._request_parts(text, source, target) + ([metadata] if metadata else []) + named)
+
     def _document_key(
         self, text: str, source: str, target: str, metadata: dict[str, str], glossary: Glossary | None
     ) -> str:
-        """Article + its metadata + languages + glossary + every installed model and decoding option: any change misses.
+        """Article + its metadata + languages + glossary + every installed model and option: any change misses.
 
         Run fields (the cache's own path, ...) are not part of it: moving the data directory keeps the hits.
+        The memory's revision is: an article stored before a human edit is translated again after it.
         """
         if not isinstance(text, str):
             return ""
+        try:
+            memory = self.memory.revision() if self.memory is not None else None
+        except StoreUnavailable:
+            return ""  # cannot tell whether the memory changed: translate, do not trust the stored article
+        parts = self._request_parts(text, source, target) + [memory] + ([metadata] if metadata else [])
+        return _digest(parts + ([{"glossary": glossary.fingerprint}] if glossary is not None else []))
+
+    def _request_parts(self, text: str, source: str, target: str) -> list[Any]:
+        """What decides a machine translation: the article, the languages, every installed model and option."""
         models = [model.key for model in self.installed_models()]
-        options = stable_provenance(self.engine.describe())
-        key_parts = [text, source, target, models, options] + ([metadata] if metadata else [])
-        if glossary is not None:
-            key_parts.append({"glossary": glossary.fingerprint})
-        raw = json.dumps(key_parts, ensure_ascii=False)
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+        return [text, source, target, models, stable_provenance(self.engine.describe())]
 
     def _from_cache(self, cached: str, started: float, progress: Progress | None) -> Document:
         """The stored translation with this run's fields: every sentence cached, which cache served it."""
@@ -212,6 +249,7 @@ class Translator:
             for sentence, result in zip(chunk, results, strict=True):
                 sentence.translation = result.text
                 sentence.cached = result.cached
+                sentence.origin = result.origin
                 sentence.flags = quality_flags(sentence.source, result.text) + result.flags
             done = min(start + step, total)
             if partial is not None:
@@ -257,6 +295,11 @@ def default_translator(settings: Settings | None = None) -> Translator:
         if settings not in _default:
             _default[settings] = Translator(settings)
         return _default[settings]
+
+
+def _digest(parts: list[Any]) -> str:
+    raw = json.dumps(parts, ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 def translate_document(

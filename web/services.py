@@ -8,7 +8,7 @@ from flask import current_app
 
 from translator import Settings, Translator
 from translator.files.store import FileStore
-from translator.jobs import JobRunner
+from translator.jobs import StoreJobRunner
 from translator.storage.documents import DocumentStore
 
 
@@ -17,7 +17,7 @@ class Services:
     settings: Settings
     translator: Translator
     store: DocumentStore
-    jobs: JobRunner
+    jobs: StoreJobRunner
 
 
 def services() -> Services:

@@ -22,9 +22,10 @@ from typing import Any
 from translator.batch.inputs import Item
 from translator.batch.manifest import Fingerprint, Manifest
 from translator.batch.same import SAME, is_file_format, same_format_article, translate_file_item
-from translator.document import stable_provenance
+from translator.document import Document, stable_provenance
 from translator.errors import InputError, ModelError
 from translator.exports import render
+from translator.jobs.base import DONE, ArticleRequest, JobBackend, TaskState, task_id_for
 from translator.pipeline import Translator
 from translator.sources import Article, read_article, read_url
 from translator.textio import write_atomic
@@ -150,55 +151,106 @@ def unchanged(
     return manifest.is_finished(item.key, current)
 
 
-def translate_item(
+@dataclass
+class Submitted:
+    """An item whose article went to the job backend: what writing its outputs needs when the result comes."""
+
+    item: Item
+    task_id: str
+    loaded: Loaded
+    started: float
+
+
+def submit_item(
+    translator: Translator,
+    backend: JobBackend,
+    item: Item,
+    options: Options,
+    previous: dict[str, Any] | None = None,
+    loaded: Loaded | None = None,
+) -> Submitted | Outcome:
+    """Read the file (or fetch the page) and queue its article (task id from content, languages, model, options).
+
+    A document in its own format (``is_file_format``: .docx, .po...) is not an article a worker takes:
+    it is translated here, and its Outcome comes back at once. ``previous`` is the item's manifest entry,
+    ``loaded`` the page already fetched by ``unchanged``. A read or input failure is the item's Outcome;
+    BrokerUnavailable is the run's and propagates.
+    """
+    started = time.perf_counter()
+    if is_file_format(item):
+        return _translate_file(translator, item, options, previous, started)
+    try:
+        loaded = loaded or load_item(translator, item)
+        article = loaded.article
+        request = ArticleRequest(article.text, options.source, options.target, article.metadata)
+        task_id = task_id_for(translator, request)
+    except Exception as error:  # the batch goes on: an input that cannot be read or parsed is its own failure
+        return _failed(item, previous, str(error) or type(error).__name__, started)
+    backend.submit(task_id, request)
+    return Submitted(item, task_id, loaded, started)
+
+
+def collect_item(
+    translator: Translator, submitted: Submitted, state: TaskState, options: Options, previous: dict[str, Any] | None
+) -> Outcome:
+    """Write a finished task's outputs for its item (the submitter writes each output once)."""
+    if state.state != DONE or state.document is None:
+        return _failed(submitted.item, previous, state.error or "not translated", submitted.started)
+    document = Document.from_dict(state.document)
+    return write_item(translator, submitted.item, options, previous, document, submitted.loaded, submitted.started)
+
+
+def write_item(
     translator: Translator,
     item: Item,
     options: Options,
     previous: dict[str, Any] | None,
-    loaded: Loaded | None = None,
+    document: Document,
+    loaded: Loaded,
+    started: float,
 ) -> Outcome:
-    """Translate one file or page and write its outputs; never raises, a failure is an Outcome with the reason."""
-    started = time.perf_counter()
-    notes: list[str] = []
+    """Write every format of the translated article atomically; never raises, a failure is an Outcome."""
     try:
+        notes = list(document.notes)
         outputs: list[str] = []
-        if is_file_format(item):
-            data = read_input(item)
-            file = translate_file_item(translator, item, data, options.source, options.target, options.formats)
-            source_language, sentences, words, notes = file.source_language, file.segments, file.words, file.notes
-            write_atomic(options.out_dir / file.name, file.content)
-            outputs.append(file.name)
-            digest = sha256(data)
-        else:
-            loaded = loaded or load_item(translator, item)
-            article = loaded.article
-            document = translator.translate_document(
-                article.text, options.source, options.target, metadata=article.metadata
-            )
-            source_language, sentences, words = document.source_language, len(document.sentences), document.word_count
-            notes = list(document.notes)
-            for fmt in options.formats:
-                if fmt == SAME:
-                    if loaded.data is None:  # a web page: its article is in the bilingual outputs
-                        notes.append("same: not written for web pages (the article is in the other outputs).")
-                        continue
-                    same = same_format_article(translator, item, loaded.data, document, options.target)
-                    name, content = same.name, same.content
-                else:
-                    export = render(document, fmt)
-                    name = item.output_name(document.source_language, options.target, export.extension)
-                    content = export.content
-                write_atomic(options.out_dir / name, content)
-                outputs.append(name)
-            digest = loaded.digest
-        stamp = fingerprint(translator, item, options, digest, source_language)
+        for fmt in options.formats:
+            if fmt == SAME:
+                if loaded.data is None:  # a web page: its article is in the bilingual outputs
+                    notes.append("same: not written for web pages (the article is in the other outputs).")
+                    continue
+                same = same_format_article(translator, item, loaded.data, document, options.target)
+                name, content = same.name, same.content
+            else:
+                export = render(document, fmt)
+                name = item.output_name(document.source_language, options.target, export.extension)
+                content = export.content
+            write_atomic(options.out_dir / name, content)
+            outputs.append(name)
+        stamp = fingerprint(translator, item, options, loaded.digest, document.source_language)
         _remove_replaced(options.out_dir, previous, outputs)
     except Exception as error:  # the batch goes on: any failure is this file's, reported with its reason
-        reason = str(error) if str(error) else type(error).__name__
-        failure: dict[str, Any] = {"status": "failed", "input": item.source, "error": reason, "failed": _now()}
-        if earlier := _earlier_outputs(previous):
-            failure["earlier_outputs"] = earlier  # still on disk; the next success replaces or removes them
-        return Outcome(item, False, failure, seconds=time.perf_counter() - started, error=reason)
+        return _failed(item, previous, str(error) or type(error).__name__, started)
+    return _done(item, stamp, outputs, len(document.sentences), document.word_count, notes, started)
+
+
+def _translate_file(
+    translator: Translator, item: Item, options: Options, previous: dict[str, Any] | None, started: float
+) -> Outcome:
+    """A document or localisation file translated in its own format, here; never raises."""
+    try:
+        data = read_input(item)
+        file = translate_file_item(translator, item, data, options.source, options.target, options.formats)
+        write_atomic(options.out_dir / file.name, file.content)
+        stamp = fingerprint(translator, item, options, sha256(data), file.source_language)
+        _remove_replaced(options.out_dir, previous, [file.name])
+    except Exception as error:  # the batch goes on: any failure is this file's, reported with its reason
+        return _failed(item, previous, str(error) or type(error).__name__, started)
+    return _done(item, stamp, [file.name], file.segments, file.words, file.notes, started)
+
+
+def _done(
+    item: Item, stamp: Fingerprint, outputs: list[str], sentences: int, words: int, notes: list[str], started: float
+) -> Outcome:
     seconds = time.perf_counter() - started
     entry: dict[str, Any] = {
         **stamp.to_dict(),
@@ -210,7 +262,14 @@ def translate_item(
         "seconds": round(seconds, 3),
         "finished": _now(),
     }
-    return Outcome(item, True, entry, sentences, seconds, notes=notes)
+    return Outcome(item, True, entry, sentences, seconds, notes=list(notes))
+
+
+def _failed(item: Item, previous: dict[str, Any] | None, reason: str, started: float) -> Outcome:
+    failure: dict[str, Any] = {"status": "failed", "input": item.source, "error": reason, "failed": _now()}
+    if earlier := _earlier_outputs(previous):
+        failure["earlier_outputs"] = earlier  # still on disk; the next success replaces or removes them
+    return Outcome(item, False, failure, seconds=time.perf_counter() - started, error=reason)
 
 
 def _remove_replaced(out_dir: Path, previous: dict[str, Any] | None, outputs: list[str]) -> None:

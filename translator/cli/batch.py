@@ -1,9 +1,11 @@
 """``python -m translator batch``: translate a folder of articles into bilingual files, resumably.
 
 The command owns the run: it finds the inputs (batch_inputs), skips what the
-manifest says is finished (batch_manifest), translates the rest on a thread
-pool sharing one Translator and its sentence cache (batch_work), reports
-progress (batch_progress) and stops cleanly on Ctrl-C or SIGTERM.
+manifest says is finished (batch_manifest), sends the rest through the job
+backend (this process's thread pool sharing one Translator and its sentence
+cache, or Celery workers when TRANSLATOR_BROKER_URL is set), writes every
+output and manifest entry itself (batch_work), reports progress
+(batch_progress) and stops cleanly on Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -26,13 +27,14 @@ from translator.batch.manifest import MANIFEST_NAME, Manifest, locked, remove_st
 from translator.batch.plan import describe_plan, plan
 from translator.batch.progress import progress_for
 from translator.batch.same import SAME
-from translator.batch.work import Loaded, Options, Outcome, translate_item, unchanged
+from translator.batch.work import Loaded, Options, Outcome, Submitted, collect_item, submit_item, unchanged
 from translator.cli.common import say, settings_from, source_option, target_option
 from translator.config import Settings
 from translator.engine import ArgosEngine
-from translator.errors import InputError
+from translator.errors import BrokerUnavailable, InputError
 from translator.exports import EXPORT_FORMATS
 from translator.files import DOCUMENT_SUFFIXES
+from translator.jobs import EmbeddedBackend, JobBackend, job_backend
 from translator.languages import check_pair
 from translator.models import demo_notice, list_models
 from translator.pipeline import Translator
@@ -41,6 +43,8 @@ from translator.sources.feeds import feed_urls, url_list
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
+EXIT_BROKER = 4
+BROKER_WINDOW = 64  # with a broker: files queued at once, so every worker has the next one waiting
 DEFAULT_FORMATS = "html,json"
 
 SUFFIXES = ", ".join(ARTICLE_SUFFIXES)
@@ -80,7 +84,14 @@ file(s) and stops (exit 130); a second Ctrl-C stops at once.
 \b
 Exit codes: 0 every file translated or unchanged; 1 some files failed (listed
 in the summary); 2 bad usage, nothing matched, or OUT in use by another batch;
-3 no model installed for the language pair; 130 interrupted.
+3 no model installed for the language pair; 4 the job broker (TRANSLATOR_BROKER_URL)
+does not answer (re-run to resume); 130 interrupted.
+
+\b
+With TRANSLATOR_BROKER_URL set, files are translated by `python -m translator
+worker` processes (on any machine with the same model and settings); this
+command reads the files, queues them and writes every output itself. Stopping
+leaves queued files to the workers: the next run collects their results.
 """
 
 
@@ -156,9 +167,16 @@ def batch(
         for line in describe_plan(plan(settings, items, manifest, options), out_dir):
             say(line)
         return
+    translator = Translator(settings)
     try:
+        backend = job_backend(settings, translator, workers=jobs)
+        if problem := backend.problem():
+            raise BrokerUnavailable(problem)
         with locked(out_dir), _stop_on_signals() as stop:
-            code = _run(Translator(settings), items, skipped, options, jobs, stop)
+            code = _run(translator, backend, items, skipped, options, jobs, stop)
+    except BrokerUnavailable as error:  # outputs and manifest hold what finished: the next run resumes
+        say(f"error: {error} Run the same command again to resume.", err=True)
+        code = EXIT_BROKER
     except KeyboardInterrupt:  # a second Ctrl-C before any file started
         say("Interrupted before translating. Run the same command again to resume.", err=True)
         code = EXIT_INTERRUPTED
@@ -175,7 +193,13 @@ def _settings(ctx: click.Context, jobs: int) -> Settings:
 
 
 def _run(
-    translator: Translator, items: list[Item], skipped: list[str], options: Options, jobs: int, stop: threading.Event
+    translator: Translator,
+    backend: JobBackend,
+    items: list[Item],
+    skipped: list[str],
+    options: Options,
+    jobs: int,
+    stop: threading.Event,
 ) -> int:
     """Translate what is not finished yet; returns the exit code. ``skipped``: inputs that are not regular files."""
     out_dir = options.out_dir
@@ -194,9 +218,11 @@ def _run(
             done_before += 1
         else:
             todo.append(item)
+    window = jobs if backend.name == EmbeddedBackend.name else max(jobs, BROKER_WINDOW)
+    how = f"{jobs} job(s)" if window == jobs else f"up to {window} queued on the workers"
     say(
         f"{len(items)} files: {len(todo)} to translate, {done_before} unchanged (skipped); "
-        f"{jobs} job(s), formats {','.join(options.formats)}, into {out_dir}",
+        f"{how}, formats {','.join(options.formats)}, into {out_dir}",
         err=True,
     )
     progress = progress_for(len(todo))
@@ -209,13 +235,20 @@ def _run(
         progress.finished(outcome)
 
     try:
-        _pool(translator, todo, options, manifest, jobs, stop, record, progress.note, loaded)
+        _pool(translator, backend, todo, options, manifest, window, stop, record, progress.note, loaded)
     except KeyboardInterrupt:  # a second Ctrl-C: outputs and manifest are consistent, abandon the current file
+        backend.close(wait=False)
         progress.close()
         _interrupted(outcomes, done_before, skipped, len(items), time.monotonic() - started)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(EXIT_INTERRUPTED)  # worker threads cannot be cancelled; nothing is left to save
+    except BrokerUnavailable:
+        backend.close(wait=False)
+        progress.close()
+        manifest.fold()
+        raise
+    backend.close()
     progress.close()
     manifest.fold()
     if stop.is_set() and done_before + len(outcomes) < len(items):
@@ -227,37 +260,52 @@ def _run(
 
 def _pool(
     translator: Translator,
+    backend: JobBackend,
     todo: list[Item],
     options: Options,
     manifest: Manifest,
-    jobs: int,
+    window: int,
     stop: threading.Event,
     record: Callable[[Outcome], None],
     notify: Callable[[str], None],
     loaded: dict[str, Loaded],
 ) -> None:
-    """At most ``jobs`` files in flight; none started once stop is set. Results are recorded by this thread."""
+    """At most ``window`` files in flight; none submitted once stop is set. Outputs are written by this thread.
+
+    Without a broker, stopping finishes the files in progress. With one, it leaves them to the workers: their
+    results wait in the result backend and the next run (same task ids) collects them.
+    """
     queue = iter(todo)
-    pending: set[Future[Outcome]] = set()
-    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="batch")
+    pending: dict[str, list[Submitted]] = {}  # task id -> items waiting for it (equal files share one task)
+    in_flight = 0
     announced = False
-    try:
-        while True:
-            if stop.is_set() and not announced:  # said here, not in the signal handler: print is not reentrant
-                notify("Stopping after the current file(s)... (press Ctrl-C again to stop at once)")
-                announced = True
-            while not stop.is_set() and len(pending) < jobs and (item := next(queue, None)) is not None:
-                previous, prefetched = manifest.entry(item.key), loaded.pop(item.key, None)
-                pending.add(pool.submit(translate_item, translator, item, options, previous, prefetched))
-            if not pending:
-                break
-            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            for future in done:
-                record(future.result())
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # do not wait for the file in progress
-        raise
-    pool.shutdown()
+    remote = backend.name != EmbeddedBackend.name
+    while True:
+        if stop.is_set() and not announced:  # said here, not in the signal handler: print is not reentrant
+            notify("Stopping after the current file(s)... (press Ctrl-C again to stop at once)")
+            announced = True
+        if stop.is_set() and remote:
+            return
+        while not stop.is_set() and in_flight < window and (item := next(queue, None)) is not None:
+            previous, prefetched = manifest.entry(item.key), loaded.pop(item.key, None)
+            submitted = submit_item(translator, backend, item, options, previous, prefetched)
+            if isinstance(submitted, Outcome):
+                record(submitted)
+                continue
+            pending.setdefault(submitted.task_id, []).append(submitted)
+            in_flight += 1
+        if not pending:
+            return
+        for task_id, waiting in list(pending.items()):
+            state = backend.state(task_id)
+            if not state.finished:
+                continue
+            for submitted in waiting:
+                record(collect_item(translator, submitted, state, options, manifest.entry(submitted.item.key)))
+            in_flight -= len(waiting)
+            del pending[task_id]
+            backend.forget(task_id)
+        time.sleep(backend.poll_interval)
 
 
 def _summary(outcomes: list[Outcome], unchanged: int, skipped: list[str], total: int, seconds: float) -> None:
@@ -306,4 +354,4 @@ def _stop_on_signals() -> Iterator[threading.Event]:
             signal.signal(sig, handler)
 
 
-__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "batch"]
+__all__ = ["EXIT_BROKER", "EXIT_FAILED", "EXIT_INTERRUPTED", "batch"]

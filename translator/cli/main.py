@@ -12,11 +12,13 @@ from translator.cli.batch import batch
 from translator.cli.common import TranslatorGroup
 from translator.cli.glossary import glossary
 from translator.cli.keys import keys
+from translator.cli.memory import memory
 from translator.cli.models import models
 from translator.cli.serve import serve
 from translator.cli.settings import show_settings
 from translator.cli.store import store
 from translator.cli.translate import translate
+from translator.cli.worker import worker
 from translator.config import Settings, env_name, parse_setting
 
 
@@ -40,5 +42,5 @@ def main(ctx: click.Context, **raw: str | None) -> None:
     ctx.obj = {name: parse_setting(name, value) for name, value in raw.items() if value is not None}
 
 
-for command in (translate, serve, models, show_settings, batch, keys, glossary, store):
+for command in (translate, serve, models, show_settings, batch, keys, glossary, store, memory, worker):
     main.add_command(command)

@@ -43,7 +43,7 @@ def translate(
     settings = settings_from(ctx, cache=False if no_cache else None)
     article = read_url(file, settings, fmt) if is_url(file) else read_path(Path(file), settings, fmt)
     translator = Translator(settings)
-    glossary = translator.glossaries.require(glossary_name) if glossary_name else None
+    glossary = translator.glossary_named(glossary_name)
     document = translator.translate_document(article.text, source, target, metadata=article.metadata, glossary=glossary)
     if as_json:
         click.echo(json.dumps(document.to_dict(), ensure_ascii=False, indent=2))

@@ -104,6 +104,7 @@ class TermResult:
     text: str
     cached: bool
     flags: list[str] = field(default_factory=list)
+    origin: str = "model"  # the engine's ``Translation.origin`` ("memory": an approved human translation)
 
 
 def translate_with_terms(
@@ -132,10 +133,10 @@ def translate_with_terms(
     results = []
     for plan, output in zip(plans, outputs, strict=True):
         if plan is None:
-            results.append(TermResult(output.text, output.cached))
+            results.append(TermResult(output.text, output.cached, origin=output.origin))
             continue
         pieces, flags = restore_segment(plan[0], output.text, plan[1])
-        results.append(TermResult(render(pieces), output.cached, sorted(flags)))
+        results.append(TermResult(render(pieces), output.cached, sorted(flags), output.origin))
     return results
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from translator.config import Settings
 from translator.document import Document
+from translator.errors import ConflictError
 from translator.status import ACTIVE, JobStatus
 from translator.storage.sqlite import Database, Migration, add_column
 
@@ -61,6 +63,7 @@ LISTING_COLUMNS = (
     " glossary"
 )
 ANY_OWNER = None  # the ``owner`` argument that does not filter (keys off, or an admin key)
+Changed = TypeVar("Changed")
 
 
 @dataclass
@@ -258,6 +261,33 @@ class DocumentStore:
                 doc_id,
             ),
         )
+
+    def edit(
+        self, doc_id: str, change: Callable[[Document], Changed], owner: str | None = ANY_OWNER
+    ) -> tuple[Document, Changed] | None:
+        """Change a finished document's translation in one transaction (concurrent edits never lose each other).
+
+        None when there is no such document (for ``owner``); ``ConflictError`` while it is being translated.
+        """
+        with self._db.transaction() as connection:
+            row = connection.execute(
+                "SELECT status, result FROM documents WHERE id = ? AND (? IS NULL OR owner = ?)", (doc_id, owner, owner)
+            ).fetchone()
+            if row is None:
+                return None
+            status, result = row[0], row[1]
+            if status != JobStatus.DONE or not result:
+                raise ConflictError(
+                    "This document is still being translated (or has no finished translation): "
+                    "edit it when the translation is done."
+                )
+            document = Document.from_dict(json.loads(result))
+            changed = change(document)
+            connection.execute(
+                "UPDATE documents SET result = ?, updated = ? WHERE id = ?",
+                (json.dumps(document.to_dict(), ensure_ascii=False), time.time(), doc_id),
+            )
+        return document, changed
 
     def set_status(self, doc_id: str, status: JobStatus, error: str | None = None) -> None:
         self._execute(

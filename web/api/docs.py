@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template_str
 from flask.typing import ResponseReturnValue
 
 from web.api.spec import create_spec, openapi_document
-from web.reader.errors import secure
+from web.security import secure
 from web.services import services
 
 PAGE = """<!doctype html>

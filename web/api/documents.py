@@ -18,13 +18,22 @@ from flask.typing import ResponseReturnValue
 from spectree import Response, SpecTree
 
 from translator import InputError, TranslatorError
-from translator.errors import UnsupportedPairError
+from translator.edits import edit_sentence, parse_pair
+from translator.errors import BrokerUnavailable, ConflictError, UnsupportedPairError
 from translator.sources import Article, FetchError, read_article, read_url
 from translator.status import JobStatus, is_active
 from translator.storage.documents import StoredDocument
 from web.api.common import check_languages, fail, named_glossary, validated
 from web.api.models import Document as DocumentModel
-from web.api.models import DocumentList, DocumentListQuery, DocumentRequest, DocumentStatus, ErrorResponse
+from web.api.models import (
+    DocumentList,
+    DocumentListQuery,
+    DocumentRequest,
+    DocumentStatus,
+    EditedSentence,
+    ErrorResponse,
+    SentenceEdit,
+)
 from web.limits import creator, owner_scope
 from web.metrics import count_characters
 from web.services import services
@@ -37,6 +46,7 @@ NOT_FOUND = {"HTTP_404": ErrorResponse}
 def blueprint(spec: SpecTree) -> Blueprint:
     bp = Blueprint("api_documents", __name__, url_prefix="/api/v1")
     status = {"HTTP_200": DocumentStatus, **NOT_FOUND, **ERRORS}
+    edited = {"HTTP_200": EditedSentence, "HTTP_409": ErrorResponse, **NOT_FOUND, **ERRORS}
     routes: list[tuple[str, Callable[..., ResponseReturnValue], str, dict[str, Any]]] = [
         ("/documents", list_documents, "GET",
          {"query": DocumentListQuery, "resp": Response(HTTP_200=DocumentList, **ERRORS)}),
@@ -47,6 +57,8 @@ def blueprint(spec: SpecTree) -> Blueprint:
         ("/documents/<doc_id>/result", document_result, "GET",
          {"resp": Response(HTTP_200=DocumentModel, HTTP_409=ErrorResponse, **NOT_FOUND, **ERRORS)}),
         ("/documents/<doc_id>/cancel", cancel_document, "POST", {"resp": Response(HTTP_409=ErrorResponse, **status)}),
+        ("/documents/<doc_id>/sentences/<pair>", edit_document_sentence, "PUT",
+         {"json": SentenceEdit, "resp": Response(**edited)}),
     ]  # fmt: skip
     for rule, view, method, validation in routes:
         bp.add_url_rule(rule, methods=[method], view_func=spec.validate(tags=["documents"], **validation)(view))
@@ -77,7 +89,11 @@ def create_document() -> ResponseReturnValue:
     )
     count_characters("documents", len(text))
     if run_async:
-        svc.jobs.submit(doc_id)
+        try:
+            svc.jobs.submit(doc_id)
+        except BrokerUnavailable as error:  # nothing accepted: the client retries later
+            svc.store.delete(doc_id)
+            fail(503, str(error))
         return _status(doc_id), 202, {"Location": url_for(".document_status", doc_id=doc_id)}
     svc.store.mark_running(doc_id)
     try:
@@ -156,6 +172,29 @@ def delete_document(doc_id: str) -> ResponseReturnValue:
     services().jobs.cancel(doc_id)
     services().store.delete(doc_id)
     return "", 204
+
+
+def edit_document_sentence(doc_id: str, pair: str) -> ResponseReturnValue:
+    """Correct one sentence of a finished document (``b3-s2``: block 3, sentence 2, as in the reader).
+
+    The block is joined again, the model's version kept (``machine``), and the sentence approved
+    into the translation memory for every later translation. 409 while the document is being translated.
+    """
+    body: SentenceEdit = validated("json")
+    try:
+        edited = edit_sentence(
+            services().store, services().translator.memory, doc_id, pair, body.translation, owner_scope()
+        )
+    except ConflictError as error:
+        fail(409, str(error))
+    except InputError as error:
+        fail(400, str(error))
+    if edited is None:
+        fail(404, f"No document {doc_id!r}.")
+    document, sentence = edited
+    block = document.blocks[parse_pair(pair)[0] - 1]
+    return {"id": pair, "source": sentence.source, "translation": sentence.translation, "origin": sentence.origin,
+            "machine": sentence.machine, "block_translation": block.translation}  # fmt: skip
 
 
 def _get(doc_id: str) -> StoredDocument:

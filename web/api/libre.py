@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from spectree import Response, SpecTree
 
 from translator import InputError, TranslatorError
+from translator.edits import clean_edit
 from translator.errors import UnsupportedPairError
 from translator.files import SUPPORTED_SUFFIXES
 from translator.languages import installed_languages, language_name
@@ -26,11 +27,13 @@ from web.api.models import (
     ErrorResponse,
     FrontendSettings,
     LanguageInfo,
+    SuggestRequest,
+    SuggestResponse,
     TranslateFileResponse,
     TranslateRequest,
     TranslateResponse,
 )
-from web.limits import keys_in_use
+from web.limits import current_key, keys_in_use
 from web.metrics import count_characters
 from web.services import services
 
@@ -56,6 +59,14 @@ def blueprints(spec: SpecTree) -> tuple[Blueprint, Blueprint]:
             json=DetectRequest, form=DetectRequest, resp=Response(HTTP_200=list[DetectedLanguage], **ERRORS),
             tags=["translate"],
         )(detect),
+    )  # fmt: skip
+    keyed.add_url_rule(
+        "/suggest",
+        methods=["POST"],
+        view_func=spec.validate(
+            json=SuggestRequest, form=SuggestRequest, resp=Response(HTTP_200=SuggestResponse, **ERRORS),
+            tags=["translate"],
+        )(suggest),
     )  # fmt: skip
     info = Blueprint("api_info", __name__)
     keyed.add_url_rule(
@@ -128,6 +139,34 @@ def translate() -> ResponseReturnValue:
     return result
 
 
+def suggest() -> ResponseReturnValue:
+    """Suggest a better translation of q: kept for review (``memory approve``, the library's review list).
+
+    With an admin key it goes into the translation memory at once ("approved": true), and every later
+    translation of the sentence uses it.
+    """
+    body: SuggestRequest = validated("json")
+    memory = services().translator.memory
+    if memory is None:
+        fail(403, "Suggestions are off: the translation memory is disabled (TRANSLATOR_MEMORY).")
+    limit = services().settings.api_max_chars
+    if len(body.q) + len(body.s) > limit:
+        fail(400, f"Invalid request: request ({len(body.q) + len(body.s)}) exceeds text limit ({limit})")
+    if body.source == "auto":
+        fail(400, "Invalid request: name the source language of a suggestion (not 'auto').")
+    source, target = check_languages(body.source, body.target)
+    try:
+        translation = clean_edit(body.s)
+    except InputError as error:
+        fail(400, f"Invalid request: {error}")
+    key = current_key()
+    if key is not None and key.admin:
+        memory.put(source, target, body.q, translation, "suggestion")
+        return {"success": True, "approved": True}
+    memory.suggest(source, target, body.q, translation, key.name if key is not None else None)
+    return {"success": True, "approved": False}
+
+
 def detect() -> ResponseReturnValue:
     """Detect the language of a text: installed languages only, most likely first, confidence in percent."""
     body: DetectRequest = validated("json")
@@ -170,7 +209,7 @@ def frontend_settings() -> ResponseReturnValue:
         "frontendTimeout": FRONTEND_TIMEOUT_MS,
         "apiKeys": keys_in_use(),
         "keyRequired": settings.api_keys_required,
-        "suggestions": False,
+        "suggestions": services().translator.memory is not None,  # /suggest feeds the translation memory
         "filesTranslation": True,
         "supportedFilesFormat": list(SUPPORTED_SUFFIXES),
         "language": {

@@ -51,6 +51,23 @@ class TranslateRequest(BaseModel):
     api_key: ApiKeyField
 
 
+class SuggestRequest(BaseModel):
+    """LibreTranslate's /suggest: a better translation ``s`` of ``q``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    q: NonEmptyText = Field(description="The original text (one sentence is best: the memory is per sentence).")
+    s: NonEmptyText = Field(description="The suggested translation.")
+    source: LanguageCode = Field(description="Source language code (not 'auto').")
+    target: LanguageCode = Field(description="Target language code.")
+    api_key: ApiKeyField
+
+
+class SuggestResponse(BaseModel):
+    success: bool
+    approved: bool = Field(description="Not in LibreTranslate: true when an admin key put it in the memory at once.")
+
+
 class DetectedLanguage(BaseModel):
     confidence: float = Field(ge=0, le=100, description="Confidence in percent, as LibreTranslate reports it.")
     language: str
@@ -156,6 +173,31 @@ class Sentence(BaseModel):
     flags: list[str]
     translation_start: int
     translation_end: int
+    origin: Literal["model", "memory", "human"] = Field(
+        "model", description="Where the translation comes from: the model, the translation memory, a person's edit."
+    )
+    machine: str = Field("", description="After a person's edit: the model's translation, for comparison.")
+    provenance: Literal["human", "memory", "cache", "model"] = Field(
+        "model", description="Where this run's text came from: origin, with 'cache' for a model sentence cached."
+    )
+
+
+class SentenceEdit(BaseModel):
+    """A person's translation of one sentence: stored in the document and approved into the translation memory."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    translation: Annotated[str, Field(min_length=1, max_length=5000)]
+    api_key: ApiKeyField
+
+
+class EditedSentence(BaseModel):
+    id: str = Field(description="The sentence, as b<block>-s<sentence> (both from 1).")
+    source: str
+    translation: str
+    origin: str
+    machine: str
+    block_translation: str = Field(description="The block's translation, joined again.")
 
 
 class Block(BaseModel):
@@ -235,7 +277,10 @@ class Health(BaseModel):
     status: Literal["ok"]
 
 
-DEGRADED_HELP = "Parts out of use (documents, keys, cache) with the reason; translation itself works."
+DEGRADED_HELP = (
+    "Parts out of use (documents, keys, cache, jobs: the job broker) with the reason; translation itself works."
+)
+BROKER_HELP = "With TRANSLATOR_BROKER_URL set: whether the job broker answers (reachable or unreachable)."
 
 
 class NotReady(BaseModel):
@@ -248,3 +293,4 @@ class Ready(BaseModel):
     status: Literal["ready", "degraded"]
     pairs: list[str]
     degraded: dict[str, str] = Field(default_factory=dict, description=DEGRADED_HELP)
+    broker: Literal["reachable", "unreachable"] | None = Field(None, description=BROKER_HELP)

@@ -27,7 +27,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
 from translator.detect import UNDETERMINED
-from translator.errors import InputError, ModelError, TranslatorError, UnsupportedPairError
+from translator.errors import BrokerUnavailable, InputError, ModelError, TranslatorError, UnsupportedPairError
 from translator.exports import EXPORT_FORMATS, render
 from translator.files import DOCUMENT_SUFFIXES, is_document
 from translator.files.store import download_name
@@ -37,9 +37,9 @@ from translator.sources import ARTICLE_SUFFIXES, FORMATS, Article, is_url, read_
 from translator.status import ACTIVE, JobStatus, is_active
 from translator.storage.documents import StoredDocument
 from web import limits
+from web.reader import edits, glossaries, memory, signin
 from web.reader import errors as reader_errors
-from web.reader import glossaries, signin
-from web.reader.errors import human_size, secure
+from web.reader.errors import human_size
 from web.reader.view import (
     format_time,
     iso_time,
@@ -48,12 +48,15 @@ from web.reader.view import (
     reader_view,
     slug,
 )
+from web.security import secure
 from web.services import services, translated_files
 
 bp = Blueprint("reader", __name__)
 VIEWS = ("both", "original", "translation")
 EXPORT_LABELS = {"html": "HTML", "md": "Markdown", "tsv": "TSV", "json": "JSON", "xliff": "XLIFF 1.2"}
 DETECT_PREVIEW_CHARS = 20_000
+edits.register(bp)
+memory.register(bp)
 glossaries.register(bp)
 
 
@@ -146,7 +149,11 @@ def create() -> ResponseReturnValue:
         article.text, source, target, article.format, title, owner=limits.creator(), metadata=article.metadata,
         glossary=glossary,
     )  # fmt: skip
-    jobs.submit(doc_id)
+    try:
+        jobs.submit(doc_id)
+    except BrokerUnavailable as error:  # nothing accepted: the form stays filled in for another try
+        store.delete(doc_id)
+        return _home(f"{error} Your article was not submitted.", 503, form)
     return redirect(url_for("reader.document", doc_id=doc_id), 303)
 
 
@@ -164,7 +171,7 @@ def _translated_file(form: dict[str, str], upload: FileStorage) -> ResponseRetur
         glossary = glossaries.chosen(form["glossary"], source, target)
         result = translate_file(
             services().translator, upload.read(), name, source, target, settings.file_max_chars,
-            services().translator.glossaries.require(glossary) if glossary else None,
+            services().translator.glossary_named(glossary),
         )  # fmt: skip
     except TranslatorError as error:
         return _home(str(error), 400, form)
@@ -323,7 +330,11 @@ def retranslate(doc_id: str) -> ResponseReturnValue:
         flash(f"“{stored.title}” is already being translated.", "info")
         return _back(stored)
     services().store.requeue(doc_id)
-    services().jobs.submit(doc_id)
+    try:
+        services().jobs.submit(doc_id)
+    except BrokerUnavailable:  # queued: submitted as soon as the broker answers
+        flash(f"“{stored.title}” will be translated again once the job queue is back.", "info")
+        return _back(stored)
     flash(f"Translating “{stored.title}” again.", "info")
     return _back(stored)
 

@@ -49,6 +49,7 @@ class Run:
     text: str
     pair: str = ""
     flags: tuple[str, ...] = ()
+    origin: str = ""  # translation runs: "human" or "memory" when a person's text, shown quietly
 
 
 @dataclass
@@ -67,18 +68,19 @@ class Row:
     detection: str
     detection_warning: bool
     flags: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)  # sentences a person translated (edited here, or memory)
 
 
-def runs(text: str, spans: list[tuple[int, int, str, tuple[str, ...]]]) -> list[Run]:
+def runs(text: str, spans: list[tuple[int, int, str, tuple[str, ...], str]]) -> list[Run]:
     """Cut ``text`` at sentence offsets; offsets that do not fit the text give one plain run (never lose text)."""
     out: list[Run] = []
     position = 0
-    for start, end, pair, flags in spans:
+    for start, end, pair, flags, origin in spans:
         if start < position or end < start or end > len(text):
             return [Run(text)]
         if start > position:
             out.append(Run(text[position:start]))
-        out.append(Run(text[start:end], pair, flags))
+        out.append(Run(text[start:end], pair, flags, origin))
         position = end
     if position < len(text):
         out.append(Run(text[position:]))
@@ -87,18 +89,24 @@ def runs(text: str, spans: list[tuple[int, int, str, tuple[str, ...]]]) -> list[
 
 def _row(number: int, block: Block, ready: bool, source_language: str) -> Row:
     prefix = f"b{number}"
-    source = runs(block.source, [(s.start, s.end, f"{prefix}-s{i}", ()) for i, s in enumerate(block.sentences, 1)])
+    source = runs(block.source, [(s.start, s.end, f"{prefix}-s{i}", (), "") for i, s in enumerate(block.sentences, 1)])
     translation: list[Run] = []
     flags: list[str] = []
+    people: list[str] = []
     if ready:
         spans = [
-            (s.translation_start, s.translation_end, f"{prefix}-s{i}", tuple(s.flags))
+            (s.translation_start, s.translation_end, f"{prefix}-s{i}", tuple(s.flags), _quiet_origin(s.origin))
             for i, s in enumerate(block.sentences, 1)
         ]
         translation = runs(block.translation, spans)
         for index, sentence in enumerate(block.sentences, 1):
             for flag in sentence.flags:
                 flags.append(f"Sentence {index}: {FLAG_HELP.get(flag, flag)}")
+            if sentence.origin == "human":
+                machine = f"; machine version: {sentence.machine}" if sentence.machine else ""
+                people.append(f"Sentence {index}: corrected by a person{machine}")
+            elif sentence.origin == "memory":
+                people.append(f"Sentence {index}: from the translation memory (a person's approved translation)")
     detected = block.detected
     warning = bool(
         detected and not detected.inherited and (detected.language != source_language or detected.low_confidence)
@@ -116,7 +124,12 @@ def _row(number: int, block: Block, ready: bool, source_language: str) -> Row:
         detection=detection_text(detected) if detected else "",
         detection_warning=warning,
         flags=flags,
+        people=people,
     )
+
+
+def _quiet_origin(origin: str) -> str:
+    return origin if origin in ("human", "memory") else ""
 
 
 def _heading_level(block: Block) -> int:
@@ -204,6 +217,15 @@ class ReaderView:
             return None
         total_ms = self.document.timings.get("total_ms")
         return round(total_ms / 1000, 2) if total_ms is not None else None
+
+    @property
+    def editable(self) -> bool:
+        """Sentences can be corrected once the translation is finished."""
+        return self.stored.status == "done" and self.document is not None
+
+    @property
+    def human_sentences(self) -> int:
+        return sum(1 for s in self.document.sentences if s.origin != "model") if self.document is not None else 0
 
     @property
     def cached_sentences(self) -> int:

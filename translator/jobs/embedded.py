@@ -1,4 +1,4 @@
-"""Background translation jobs: an in-process worker pool over the document store.
+"""Jobs in this process: a worker pool over the document store, and the embedded job backend.
 
 A job is a stored document in status queued → running → done/failed/cancelled.
 Progress is written to the store as sentence slices finish, so a page or an
@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from translator.document import Document
 from translator.errors import StoreUnavailable, TranslatorError
+from translator.jobs.base import DONE, FAILED, RUNNING, ArticleRequest, JobBackend, TaskState
 from translator.pipeline import Translator
 from translator.status import JobStatus, is_active
 from translator.storage.documents import DocumentStore
@@ -84,7 +85,7 @@ class JobRunner:
             return
         self.store.mark_running(doc_id)
         try:
-            glossary = self.translator.glossaries.require(stored.glossary) if stored.glossary else None
+            glossary = self.translator.glossary_named(stored.glossary)
         except TranslatorError as error:  # removed since the job was queued
             self.store.set_status(doc_id, JobStatus.FAILED, str(error))
             return
@@ -137,9 +138,69 @@ class JobRunner:
     def shutdown(self, wait: bool = True) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
 
+    def problem(self) -> str | None:
+        return None  # nothing outside this process to be unreachable
+
+    def stats(self) -> dict[str, float]:
+        return {}
+
     def stop(self, timeout: float = 30.0) -> None:
         """Graceful shutdown: running jobs stop after their current slice and go back to the queue."""
         self._stopping.set()
         worker = threading.Thread(target=self._pool.shutdown, kwargs={"wait": True, "cancel_futures": True})
         worker.start()
         worker.join(timeout)
+
+
+class EmbeddedBackend(JobBackend):
+    """Tasks run on this process's thread pool with its Translator (the batch CLI without a broker)."""
+
+    name = "embedded"
+    poll_interval = 0.02  # in memory: cheap to read
+
+    def __init__(self, translator: Translator, workers: int = 1) -> None:
+        self.translator = translator
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="translate-task")
+        self._states: dict[str, TaskState] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, task_id: str, request: ArticleRequest) -> None:
+        with self._lock:
+            if task_id in self._states:
+                return  # the same article, languages, model and options: one run serves every submitter
+            self._states[task_id] = TaskState()
+        self._pool.submit(self._run, task_id, request)
+
+    def _run(self, task_id: str, request: ArticleRequest) -> None:
+        state = self._states[task_id]
+
+        def progress(done: int, total: int) -> None:
+            state.state, state.done, state.total = RUNNING, done, total
+
+        try:
+            document = self.translator.translate_document(
+                request.text,
+                request.source,
+                request.target,
+                progress,
+                metadata=request.metadata,
+                glossary=self.translator.glossary_named(request.glossary),
+            )
+        except Exception as error:  # reported with the reason, like a worker's failure
+            state.error = str(error) or type(error).__name__
+            state.state = FAILED
+            if not isinstance(error, TranslatorError):
+                log.exception("task %s failed", task_id)
+            return
+        state.document = document.to_dict()
+        state.state = DONE
+
+    def state(self, task_id: str) -> TaskState:
+        return self._states.get(task_id) or TaskState()
+
+    def forget(self, task_id: str) -> None:
+        with self._lock:
+            self._states.pop(task_id, None)
+
+    def close(self, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=not wait)
