@@ -149,6 +149,26 @@ def test_edit_in_the_reader_is_kept_marked_and_reused(
     assert FIRST not in seen and seen  # the other sentence did reach it
 
 
+def test_an_alternative_of_the_model_can_be_taken_as_the_correction(client: Any, app: Any, seed_text: str) -> None:
+    """The plain correction form lists the model's other hypotheses; "Use this" saves one as the human edit."""
+    doc_id = translated(client, app, seed_text)
+    before = stored_document(app, doc_id).blocks[0].sentences[0]
+    page = BeautifulSoup(client.get(f"/documents/{doc_id}/blocks/1/edit").get_data(as_text=True), "html.parser")
+    offered = [str(field["value"]) for field in page.select(".alternative-form input[name=translation]")]
+    assert offered and before.translation not in offered and len(offered) == len(set(offered))
+    form = page.select_one(".alternative-form")
+    action = str(form["action"]) if form is not None else ""
+    assert action.endswith(f"/documents/{doc_id}/sentences/b1-s1")
+    response = client.post(action, data={"translation": offered[0]})
+    assert response.status_code == 303
+    sentence = stored_document(app, doc_id).blocks[0].sentences[0]
+    assert (sentence.translation, sentence.origin, sentence.machine) == (
+        " ".join(offered[0].split()),
+        "human",
+        before.translation,
+    )
+
+
 def test_edit_from_the_script_returns_the_block(client: Any, app: Any) -> None:
     doc_id = translated(client, app, f"{FIRST}\n\n{SHARED}")
     response = client.post(

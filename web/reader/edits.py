@@ -1,6 +1,8 @@
 """Correcting the translation in the reader: one sentence at a time, in place (reader.js) or by a plain form.
 
-Both ways post to the same route; the script asks for the re-rendered block
+The plain form also lists the model's other hypotheses for each sentence (up to
+ALTERNATIVES_SHOWN): taking one saves it as the correction. Both ways post to the
+same route; the script asks for the re-rendered block
 (``X-Requested-With: fetch``) and swaps it in, the form gets a redirect back to
 the block. A saved correction is kept in the document (the model's version
 stays for comparison) and approved into the translation memory.
@@ -11,14 +13,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from translator.document import Document, Sentence
 from translator.edits import edit_sentence, parse_pair
-from translator.errors import ConflictError, InputError
+from translator.errors import ConflictError, InputError, TranslatorError
 from translator.storage.documents import StoredDocument
 from web import limits
 from web.reader import errors as reader_errors
 from web.reader.view import reader_view
 from web.services import services
 
+ALTERNATIVES_SHOWN = 3  # other hypotheses offered per sentence on the correction form
 NOT_EDITABLE = "This document is still being translated: correct it when the translation is done."
 
 
@@ -50,16 +54,35 @@ def _edit_page(stored: StoredDocument, block: int, error: str = "", pair: str = 
     if not 1 <= block <= len(view.rows):
         abort(404)
     assert view.document is not None  # editable
+    sentences = view.document.blocks[block - 1].sentences
     html = render_template(
         "edit.html",
         view=view,
         row=view.rows[block - 1],
-        sentences=view.document.blocks[block - 1].sentences,
+        sentences=sentences,
+        alternatives=_alternatives(view.document, sentences),
         error=error,
         error_pair=pair,
         typed=request.form.get("translation", "") if error else "",
     )
     return Response(html, status=status, mimetype="text/html")
+
+
+def _alternatives(document: Document, sentences: list[Sentence]) -> list[list[str]]:
+    """Other hypotheses of the model for each sentence, to take one as the correction (none when it cannot say)."""
+    sources = [sentence.source for sentence in sentences]
+    try:
+        found = services().translator.engine.alternatives(
+            sources, document.source_language, document.target_language, ALTERNATIVES_SHOWN + 1
+        )
+    except TranslatorError:  # the model is gone or the pair is not installed: the form still works
+        return [[] for _ in sentences]
+    return [
+        [text for text in dict.fromkeys(hypotheses) if text.strip() and text != sentence.translation][
+            :ALTERNATIVES_SHOWN
+        ]
+        for sentence, hypotheses in zip(sentences, found, strict=True)
+    ]
 
 
 def save_sentence(doc_id: str, pair: str) -> ResponseReturnValue:
