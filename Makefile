@@ -44,6 +44,7 @@ run: $(DEPS_STAMP) $(TEST_MODEL)
 
 test: $(DEPS_STAMP) $(TEST_MODEL)
 	tools/ensure-chromium.sh
+	tools/ensure-redis.sh
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest

@@ -16,6 +16,7 @@ from translator.errors import ConfigError
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
+CACHE_URL_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 def _default_data_dir() -> Path:
@@ -45,13 +46,25 @@ class Settings:
         default_text="<data_dir>/models",
     )
     cache: bool = _setting(True, "Per-sentence translation cache (SQLite in the data directory): on or off.")
+    cache_url: str = _setting(
+        "",
+        "Redis URL (redis://host:6379/0) for a translation cache shared by every worker and machine; "
+        "empty: SQLite in the data directory.",
+    )
     beam_size: int = _setting(2, "Beam size for decoding; 1 is greedy and fastest, 4 is Argos' default.")
     compute_type: str = _setting("int8", "CTranslate2 compute type on CPU (int8, int8_float32, float32).")
     inter_threads: int = _setting(
         0, "CTranslate2 replicas decoding sub-batches in parallel (shared weights); 0: one per core, cores/2 from 4."
     )
     intra_threads: int = _setting(0, "CTranslate2 threads per replica; 0 divides the cores between the replicas.")
-    max_batch_size: int = _setting(32, "Most sentences decoded at once over all replicas (bounds working memory).")
+    max_batch_size: int = _setting(
+        32, "Most sentences decoded at once over all replicas, when TRANSLATOR_MAX_BATCH_TOKENS is 0."
+    )
+    max_batch_tokens: int = _setting(
+        1024,
+        "Most source tokens decoded at once over all replicas (bounds working memory by length, not by count); "
+        "0: bound by TRANSLATOR_MAX_BATCH_SIZE sentences instead.",
+    )
     max_decoding_length: int = _setting(256, "Upper bound on tokens generated for one sentence.")
     max_chars: int = _setting(500_000, "Largest article, in characters, accepted by translate_document.")
     upload_max_bytes: int = _setting(2 * 1024 * 1024, "Largest upload or request body, in bytes (web and API).")
@@ -127,9 +140,13 @@ class Settings:
                      "threads", "job_workers", "api_max_chars", "api_max_batch"):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ConfigError(f"{env_name(name)} must be at least 1, got {getattr(self, name)}")
-        for name in ("inter_threads", "intra_threads", "proxy_hops"):
+        for name in ("inter_threads", "intra_threads", "proxy_hops", "max_batch_tokens"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{env_name(name)} must not be negative")
+        if self.cache_url and not self.cache_url.startswith(CACHE_URL_SCHEMES):
+            raise ConfigError(
+                f"TRANSLATOR_CACHE_URL must start with one of {', '.join(CACHE_URL_SCHEMES)} (or be empty for SQLite)"
+            )
         if self.log_format not in ("text", "json"):
             raise ConfigError(f"TRANSLATOR_LOG_FORMAT must be text or json, got {self.log_format!r}")
 

@@ -19,7 +19,7 @@ from translator.config import Settings
 from translator.errors import ModelError, UnsupportedPairError
 from translator.languages import check_pair
 from translator.models import INSTALL_HINT, InstalledModel, find_model, list_models, load_argos_package
-from translator.storage.cache import SentenceCache, cache_key
+from translator.storage.cache import TranslationCache, cache_key
 
 MAX_INPUT_TOKENS = 400
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ class ArgosEngine:
             [pieces[i] for i in order],
             target_prefix=[[prefix]] * len(order) if prefix else None,
             beam_size=self.settings.beam_size,
-            max_batch_size=sub_batch_size(len(order), loaded.translator.num_translators, self.settings.max_batch_size),
+            **self._batching(pieces, loaded.translator.num_translators),
             max_decoding_length=self.settings.max_decoding_length,
             replace_unknowns=True,
         )
@@ -149,6 +149,29 @@ class ArgosEngine:
             if text:
                 joined[index].append(text)
         return [Translation(" ".join(parts)) for parts in joined]
+
+    def _batching(self, pieces: Sequence[Sequence[str]], replicas: int) -> dict[str, Any]:
+        """CTranslate2's sub-batch options: by tokens when a token budget is set, else by sentences."""
+        if self.settings.max_batch_tokens > 0:
+            tokens = sub_batch_tokens([len(p) for p in pieces], replicas, self.settings.max_batch_tokens)
+            return {"max_batch_size": tokens, "batch_type": "tokens"}
+        return {"max_batch_size": sub_batch_size(len(pieces), replicas, self.settings.max_batch_size)}
+
+
+def sub_batch_tokens(lengths: Sequence[int], replicas: int, budget: int) -> int:
+    """Source tokens per CTranslate2 sub-batch.
+
+    Decoding memory grows with the tokens of the sentences in flight (times the beam),
+    not with their number: 16 long sentences need several times what 16 short ones
+    need. So ``budget`` tokens are in flight over all replicas together, split evenly;
+    with several replicas a call is still cut into at least two sub-batches per replica
+    (a single article keeps every replica busy). A sentence longer than its share is
+    decoded alone (CTranslate2 never splits one), so no budget stops a call.
+    """
+    share = budget // max(replicas, 1)
+    if replicas > 1:
+        share = min(share, math.ceil(sum(lengths) / (2 * replicas)))
+    return max(share, 1)
 
 
 def sub_batch_size(sentences: int, replicas: int, largest: int) -> int:
@@ -167,7 +190,7 @@ def sub_batch_size(sentences: int, replicas: int, largest: int) -> int:
 class CachedEngine:
     """Wraps an engine with the persistent sentence cache; only misses reach the model, in one batch."""
 
-    def __init__(self, engine: Engine, cache: SentenceCache) -> None:
+    def __init__(self, engine: Engine, cache: TranslationCache) -> None:
         self.engine = engine
         self.cache = cache
 
@@ -178,7 +201,7 @@ class CachedEngine:
         return self.engine.model_for(source, target)
 
     def describe(self) -> dict[str, Any]:
-        return {**self.engine.describe(), "cache": str(self.cache.path)}
+        return {**self.engine.describe(), "cache": self.cache.location}
 
     def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
         model = self.engine.model_for(source, target)

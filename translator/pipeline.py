@@ -26,7 +26,7 @@ from translator.flags import quality_flags
 from translator.merging import MergingEngine
 from translator.models import InstalledModel, demo_notice
 from translator.segment import parse_blocks, split_sentences
-from translator.storage.cache import SentenceCache
+from translator.storage.cache import TranslationCache, open_cache
 
 Progress = Callable[[int, int], None]
 Partial = Callable[[Document, int, int], None]
@@ -41,8 +41,9 @@ class Translator:
         self.detector = LanguageDetector()
 
     @cached_property
-    def cache(self) -> SentenceCache | None:
-        return SentenceCache(self.settings.cache_path) if self.settings.cache else None
+    def cache(self) -> TranslationCache | None:
+        """SQLite in the data directory, or Redis shared by many workers (``TRANSLATOR_CACHE_URL``), or none."""
+        return open_cache(self.settings)
 
     @cached_property
     def merger(self) -> MergingEngine:
