@@ -144,10 +144,10 @@ def test_token_budget_bounds_the_tokens_in_flight_not_the_sentences() -> None:
     assert sub_batch_tokens([], 2, 1024) == 1 and sub_batch_tokens([3], 4, 2) == 1
 
 
-def test_the_engine_asks_ctranslate2_for_token_batches_when_a_budget_is_set(settings: Settings) -> None:
-    from translator.engine import ArgosEngine
+def test_ctranslate2_gets_token_batches_when_a_budget_is_set(settings: Settings) -> None:
+    from translator.engine import batching_options
 
-    tokens = ArgosEngine(settings.with_overrides(max_batch_tokens=600))._batching([["a"] * 50] * 40, 2)
+    tokens = batching_options(settings.with_overrides(max_batch_tokens=600), [50] * 40, 2)
     assert tokens == {"max_batch_size": 300, "batch_type": "tokens"}
-    sentences = ArgosEngine(settings.with_overrides(max_batch_tokens=0, max_batch_size=32))._batching([["a"]] * 200, 2)
+    sentences = batching_options(settings.with_overrides(max_batch_tokens=0, max_batch_size=32), [1] * 200, 2)
     assert sentences == {"max_batch_size": 16}

@@ -134,7 +134,7 @@ class ArgosEngine:
             [pieces[i] for i in order],
             target_prefix=[[prefix]] * len(order) if prefix else None,
             beam_size=self.settings.beam_size,
-            **self._batching(pieces, loaded.translator.num_translators),
+            **batching_options(self.settings, [len(p) for p in pieces], loaded.translator.num_translators),
             max_decoding_length=self.settings.max_decoding_length,
             replace_unknowns=True,
         )
@@ -150,12 +150,15 @@ class ArgosEngine:
                 joined[index].append(text)
         return [Translation(" ".join(parts)) for parts in joined]
 
-    def _batching(self, pieces: Sequence[Sequence[str]], replicas: int) -> dict[str, Any]:
-        """CTranslate2's sub-batch options: by tokens when a token budget is set, else by sentences."""
-        if self.settings.max_batch_tokens > 0:
-            tokens = sub_batch_tokens([len(p) for p in pieces], replicas, self.settings.max_batch_tokens)
-            return {"max_batch_size": tokens, "batch_type": "tokens"}
-        return {"max_batch_size": sub_batch_size(len(pieces), replicas, self.settings.max_batch_size)}
+
+def batching_options(settings: Settings, lengths: Sequence[int], replicas: int) -> dict[str, Any]:
+    """CTranslate2's sub-batch options for inputs of these token lengths: by tokens when a budget is set."""
+    if settings.max_batch_tokens > 0:
+        return {
+            "max_batch_size": sub_batch_tokens(lengths, replicas, settings.max_batch_tokens),
+            "batch_type": "tokens",
+        }
+    return {"max_batch_size": sub_batch_size(len(lengths), replicas, settings.max_batch_size)}
 
 
 def sub_batch_tokens(lengths: Sequence[int], replicas: int, budget: int) -> int:
