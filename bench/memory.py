@@ -6,6 +6,7 @@ the configurations taking turns, each with the sentence cache off and the same b
 the worker's peak RSS (VmHWM) after /ready and after the load, and the requests per second, with
 the ratios tokens / sentences from the same run. Traffic goes to 127.0.0.1 only.
 Usage: python bench/memory.py --model PATH.argosmodel [--beam 4] [--clients 8] [--requests 8] [--rounds 1]
+       [--tokens 1024,2048]
 """
 
 from __future__ import annotations
@@ -22,11 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import SEED, isolate_state, model_file, report
 from bench.server import Server, load
 
-# name -> environment: the previous bound (32 sentences in flight) and the token budget (the default)
-CONFIGURATIONS = {
-    "sentences": {"TRANSLATOR_MAX_BATCH_TOKENS": "0", "TRANSLATOR_MAX_BATCH_SIZE": "32"},
-    "tokens": {},
-}
+# The previous bound (32 sentences in flight), against token budgets (TRANSLATOR_MAX_BATCH_TOKENS)
+BY_SENTENCES = {"TRANSLATOR_MAX_BATCH_TOKENS": "0", "TRANSLATOR_MAX_BATCH_SIZE": "32"}
 MIB = 1024
 
 
@@ -37,7 +35,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=8, help="requests per configuration and round")
     parser.add_argument("--rounds", type=int, default=1, help="rounds in which the configurations take turns")
-    parser.add_argument("--tokens", type=int, default=0, help="TRANSLATOR_MAX_BATCH_TOKENS (0: the default)")
+    parser.add_argument("--tokens", default="", help="comma-separated token budgets (default: the setting's default)")
     args = parser.parse_args()
     isolate_state()
     from translator import Settings
@@ -45,10 +43,9 @@ def main() -> None:
 
     settings = Settings.from_env()
     model = install_from_file(model_file(args.model), settings.resolved_model_dir)
-    configurations = {name: dict(env) for name, env in CONFIGURATIONS.items()}
-    if args.tokens:
-        configurations["tokens"]["TRANSLATOR_MAX_BATCH_TOKENS"] = str(args.tokens)
-    budget = args.tokens or settings.max_batch_tokens
+    budgets = [int(b) for b in args.tokens.split(",") if b] or [settings.max_batch_tokens]
+    configurations = {"sentences": BY_SENTENCES}
+    configurations.update({f"tokens{b}": {"TRANSLATOR_MAX_BATCH_TOKENS": str(b)} for b in budgets})
     body = {"q": SEED.read_text(encoding="utf-8"), "source": "de", "target": "en", "format": "text"}
     samples: dict[str, dict[str, list[float]]] = {
         name: {"rest_mib": [], "peak_mib": [], "rps": []} for name in configurations
@@ -69,18 +66,21 @@ def main() -> None:
                   f"{args.requests / elapsed:.3f} requests/s, slowest {max(times):.1f} s")  # fmt: skip
     figures: dict[str, Any] = {
         "model": model.key, "beam": args.beam, "clients": args.clients, "requests": args.requests,
-        "rounds": args.rounds, "max_batch_tokens": budget, "cores": os.cpu_count(),
+        "rounds": args.rounds, "cores": os.cpu_count(),
     }  # fmt: skip
     for name, values in samples.items():
         for key, series in values.items():
             figures[f"{name}_{key}"] = round(statistics.median(series), 3 if key == "rps" else 1)
-    for key in ("peak_mib", "rps"):
-        figures[f"ratio_{key}_tokens_over_sentences"] = round(figures[f"tokens_{key}"] / figures[f"sentences_{key}"], 2)
-    print(
-        f"peak RSS under {args.clients} clients, beam {args.beam}: {figures['sentences_peak_mib']} MiB by sentences, "
-        f"{figures['tokens_peak_mib']} MiB by tokens ({figures['ratio_peak_mib_tokens_over_sentences']}x); "
-        f"requests/s {figures['ratio_rps_tokens_over_sentences']}x"
-    )
+    for name in list(configurations)[1:]:
+        for key in ("peak_mib", "rps"):
+            figures[f"ratio_{key}_{name}_over_sentences"] = round(
+                figures[f"{name}_{key}"] / figures[f"sentences_{key}"], 2
+            )
+        print(
+            f"{name}: peak RSS under {args.clients} clients at beam {args.beam} "
+            f"{figures[f'ratio_peak_mib_{name}_over_sentences']}x by sentences, "
+            f"requests/s {figures[f'ratio_rps_{name}_over_sentences']}x"
+        )
     report("memory", figures)
 
 
