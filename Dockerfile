@@ -25,7 +25,7 @@ RUN groupadd --gid 10001 translator \
     && chown 10001:10001 /data /models
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
-COPY app.py gunicorn.conf.py ./
+COPY app.py ./
 COPY translator/ translator/
 COPY web/ web/
 COPY templates/ templates/
@@ -37,4 +37,4 @@ VOLUME ["/data"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/ready', timeout=8)"]
-CMD ["gunicorn", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "app:create_app()"]
+CMD ["gunicorn", "--config", "web/gunicorn_conf.py", "--bind", "0.0.0.0:8000", "app:create_app()"]

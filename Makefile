@@ -40,11 +40,14 @@ run: $(DEPS_STAMP) $(TEST_MODEL)
 			echo "For real translations: make run MODEL=path/to/translate-de_en.argosmodel"; \
 			$(PY) -m translator models install $(TEST_MODEL); \
 		fi; fi
-	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) 'app:create_app()'
+	$(PY) -m translator serve --bind $(HOST):$(PORT)
 
 test: $(DEPS_STAMP) $(TEST_MODEL)
 	tools/ensure-chromium.sh
 	tools/ensure-redis.sh
+	tools/ensure-nginx.sh
+	tools/ensure-gettext.sh
+	tools/ensure-axe.sh
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest
@@ -60,6 +63,9 @@ bench: $(DEPS_STAMP) $(TEST_MODEL)
 	$(PY) bench/server.py $(if $(MODEL),--model $(MODEL) --requests 8)
 	$(PY) bench/manifest.py
 	$(PY) bench/storage.py
+	$(PY) bench/html_depth.py --quick
+	$(PY) bench/extraction.py --alternatives
+	$(PY) bench/files.py $(if $(MODEL),--model $(MODEL) --pages 2 --repeat 1)
 
 bench-model: $(BENCH_MODEL)
 

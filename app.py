@@ -12,12 +12,14 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import web
 from translator import Settings, Translator
 from translator.errors import StoreUnavailable
-from translator.jobs import JobRunner
+from translator.jobs import job_runner
 from translator.models import INSTALL_HINT, list_models
 from translator.storage.documents import DocumentStore, document_store_path
 from web import api, faults, limits, logs, ops, reader
+from web.bodies import BoundedRequest
 from web.services import Services
 
 
@@ -25,7 +27,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` may carry ``TRANSLATOR_SETTINGS`` (a Settings) and Flask options (tests)."""
     config = config or {}
     settings: Settings = config.get("TRANSLATOR_SETTINGS") or Settings.from_env()
-    app = Flask(__name__, template_folder="templates", static_folder="static")
+    app = Flask(__name__, root_path=str(_assets_root()), template_folder="templates", static_folder="static")
+    app.request_class = BoundedRequest  # a chunked body over the limit is a 413, not a body cut short
     app.config.update(
         MAX_CONTENT_LENGTH=settings.upload_max_bytes,
         SECRET_KEY=_secret_key(settings.data_dir),
@@ -41,7 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logs.init_app(app, settings)
     translator = Translator(settings)
     store = DocumentStore(document_store_path(settings))  # a damaged store is reported, never fatal
-    jobs = JobRunner(translator, store, workers=settings.job_workers)
+    jobs = job_runner(settings, translator, store)  # in this process, or Celery workers with a broker
     app.extensions["translator_services"] = Services(settings, translator, store, jobs)
     app.extensions["csrf"] = CSRFProtect(app)
     limits.init_app(app, settings)
@@ -54,6 +57,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         with suppress(StoreUnavailable):  # logged with the file's path; the document features answer 503
             jobs.resume_pending()
     return app
+
+
+def _assets_root() -> Path:
+    """Where templates/ and static/ are: inside the web package when installed (pyproject maps them there),
+    beside this file in a checkout."""
+    installed = Path(web.__file__).resolve().parent
+    return installed if (installed / "templates").is_dir() else Path(__file__).resolve().parent
 
 
 def _warn_without_model(translator: Translator) -> None:

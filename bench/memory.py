@@ -1,87 +1,110 @@
-"""Peak memory and throughput of the server under 8 clients: sub-batches bounded by sentences or by tokens.
+"""Translation memory: how fast a large TMX imports, and what the memory adds to a warm translation.
 
-Starts the real gunicorn server (bench/server.py's ``Server``) once per configuration and round,
-the configurations taking turns, each with the sentence cache off and the same beam, and sends
-``--requests`` seed articles to ``POST /translate`` from ``--clients`` concurrent clients. Reports
-the worker's peak RSS (VmHWM) after /ready and after the load, and the requests per second, with
-the ratios tokens / sentences from the same run. Traffic goes to 127.0.0.1 only.
-Usage: python bench/memory.py --model PATH.argosmodel [--beam 4] [--clients 8] [--requests 8] [--rounds 1]
-       [--tokens 1024,2048]
+1. Import: a TMX of ``--units`` units (default 100,000) into an empty memory, one transaction.
+   Baseline in the same run: parsing the file alone (defusedxml's streamed ElementTree), so the
+   ratio says what storing costs on top of reading.
+2. Look-up overhead: the seed article's sentences through the engine chain with a warm sentence
+   cache, with the memory (holding the imported units, the article's sentences not among them, so
+   every look-up misses and the cache answers) and without it (TRANSLATOR_MEMORY off); the
+   difference per sentence is what the memory costs a translation that it does not answer.
+   Also: every sentence answered by the memory.
+Usage: python bench/memory.py [--units N] [--repeat N] [--model FILE.argosmodel]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
+import io
 import sys
+import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import SEED, isolate_state, model_file, report
-from bench.server import Server, load
+from bench.common import isolate_state, median, model_file, report, timed_rounds
 
-# The previous bound (32 sentences in flight), against token budgets (TRANSLATOR_MAX_BATCH_TOKENS)
-BY_SENTENCES = {"TRANSLATOR_MAX_BATCH_TOKENS": "0", "TRANSLATOR_MAX_BATCH_SIZE": "32"}
-MIB = 1024
+
+def tmx_bytes(units: int) -> bytes:
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header srclang="de" segtype="sentence" '
+        'creationtool="bench" creationtoolversion="1" adminlang="en" datatype="plaintext" o-tmf="bench"/><body>'
+    ]
+    for n in range(units):
+        parts.append(
+            f'<tu><tuv xml:lang="de"><seg>Der Satz Nummer {n} handelt von den Olympischen Spielen in Paris.</seg>'
+            f'</tuv><tuv xml:lang="en"><seg>Sentence number {n} is about the Olympic Games in Paris.</seg></tuv></tu>'
+        )
+    parts.append("</body></tmx>")
+    return "".join(parts).encode("utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", help="an .argosmodel file (default: the tiny test model)")
-    parser.add_argument("--beam", type=int, default=4, help="beam size (Argos' and LibreTranslate's default: 4)")
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=8, help="requests per configuration and round")
-    parser.add_argument("--rounds", type=int, default=1, help="rounds in which the configurations take turns")
-    parser.add_argument("--tokens", default="", help="comma-separated token budgets (default: the setting's default)")
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--model", help="Argos package to translate with (default: the test model)")
     args = parser.parse_args()
-    isolate_state()
-    from translator import Settings
-    from translator.models import install_from_file
+    home = isolate_state()
 
-    settings = Settings.from_env()
-    model = install_from_file(model_file(args.model), settings.resolved_model_dir)
-    budgets = [int(b) for b in args.tokens.split(",") if b] or [settings.max_batch_tokens]
-    configurations = {"sentences": BY_SENTENCES}
-    configurations.update({f"tokens{b}": {"TRANSLATOR_MAX_BATCH_TOKENS": str(b)} for b in budgets})
-    body = {"q": SEED.read_text(encoding="utf-8"), "source": "de", "target": "en", "format": "text"}
-    samples: dict[str, dict[str, list[float]]] = {
-        name: {"rest_mib": [], "peak_mib": [], "rps": []} for name in configurations
-    }
-    for round_ in range(args.rounds):
-        for name, env in configurations.items():
-            server = Server({**os.environ, **env, "TRANSLATOR_CACHE": "off", "TRANSLATOR_BEAM_SIZE": str(args.beam)})
-            try:
-                rest = server.worker_peak_kib()
-                times, elapsed = load(server.url + "/translate", body, args.clients, args.requests)
-                peak = server.worker_peak_kib()
-            finally:
-                server.stop()
-            samples[name]["rest_mib"].append(rest / MIB)
-            samples[name]["peak_mib"].append(peak / MIB)
-            samples[name]["rps"].append(args.requests / elapsed)
-            print(f"round {round_ + 1} {name:<9}: at rest {rest / MIB:.0f} MiB, peak {peak / MIB:.0f} MiB, "
-                  f"{args.requests / elapsed:.3f} requests/s, slowest {max(times):.1f} s")  # fmt: skip
-    figures: dict[str, Any] = {
-        "model": model.key, "beam": args.beam, "clients": args.clients, "requests": args.requests,
-        "rounds": args.rounds, "cores": os.cpu_count(),
-    }  # fmt: skip
-    for name, values in samples.items():
-        for key, series in values.items():
-            figures[f"{name}_{key}"] = round(statistics.median(series), 3 if key == "rps" else 1)
-    for name in list(configurations)[1:]:
-        for key in ("peak_mib", "rps"):
-            figures[f"ratio_{key}_{name}_over_sentences"] = round(
-                figures[f"{name}_{key}"] / figures[f"sentences_{key}"], 2
-            )
-        print(
-            f"{name}: peak RSS under {args.clients} clients at beam {args.beam} "
-            f"{figures[f'ratio_peak_mib_{name}_over_sentences']}x by sentences, "
-            f"requests/s {figures[f'ratio_rps_{name}_over_sentences']}x"
-        )
-    report("memory", figures)
+    from translator import Settings, Translator
+    from translator.models import install_from_file
+    from translator.segment import parse_blocks, split_sentences
+    from translator.storage.memory import TranslationMemory, memory_path
+    from translator.tmx import read_units
+
+    data = tmx_bytes(args.units)
+    started = time.perf_counter()
+    parsed = sum(1 for _ in read_units(io.BytesIO(data)))
+    parse_seconds = time.perf_counter() - started
+    settings = Settings(data_dir=home / "data", model_dir=home / "models")
+    memory = TranslationMemory(memory_path(settings.data_dir))
+    started = time.perf_counter()
+    imported = memory.put_many(read_units(io.BytesIO(data)), "tmx")
+    import_seconds = time.perf_counter() - started
+    assert parsed == imported == args.units == len(memory)
+    print(f"import of {args.units:,} units ({len(data) / 1e6:.1f} MB): {import_seconds:.2f} s "
+          f"(parsing alone {parse_seconds:.2f} s)")  # fmt: skip
+
+    install_from_file(model_file(args.model), settings.resolved_model_dir)
+    seed = (Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "alibaba_de.txt").read_text()
+    blocks = parse_blocks(seed, settings.max_chars)
+    split_sentences(blocks, "de")
+    sentences = [s.source for block in blocks for s in block.sentences]
+    with_memory = Translator(settings)
+    without_memory = Translator(settings.with_overrides(memory=False))
+    with_memory.engine.translate_batch(sentences, "de", "en")  # warm the shared sentence cache, load the model
+    without_memory.engine.translate_batch(sentences, "de", "en")
+    answered = Translator(settings.with_overrides(data_dir=home / "answered"))
+    assert answered.memory is not None
+    answered.memory.put_many((("de", "en", s, s.upper()) for s in sentences), "edit")
+    rounds = 200
+    times = timed_rounds(
+        {
+            "no_memory": lambda: [without_memory.engine.translate_batch(sentences, "de", "en") for _ in range(rounds)],
+            "memory_miss": lambda: [with_memory.engine.translate_batch(sentences, "de", "en") for _ in range(rounds)],
+            "memory_hit": lambda: [answered.engine.translate_batch(sentences, "de", "en") for _ in range(rounds)],
+        },
+        args.repeat,
+    )
+    per_sentence = {name: median(values) / rounds / len(sentences) * 1e6 for name, values in times.items()}
+    overhead = per_sentence["memory_miss"] - per_sentence["no_memory"]
+    print(f"warm seed article ({len(sentences)} sentences), µs per sentence: without memory "
+          f"{per_sentence['no_memory']:.1f}, memory consulted (misses) {per_sentence['memory_miss']:.1f}, "
+          f"all from memory {per_sentence['memory_hit']:.1f}; overhead {overhead:.1f} µs")  # fmt: skip
+    report(
+        "memory",
+        {
+            "units": args.units,
+            "tmx_mb": round(len(data) / 1e6, 1),
+            "import_s": round(import_seconds, 2),
+            "parse_only_s": round(parse_seconds, 2),
+            "import_to_parse_ratio": round(import_seconds / parse_seconds, 2),
+            "sentences": len(sentences),
+            "us_per_sentence": {name: round(value, 1) for name, value in per_sentence.items()},
+            "lookup_overhead_us_per_sentence": round(overhead, 1),
+            "miss_to_no_memory_ratio": round(per_sentence["memory_miss"] / per_sentence["no_memory"], 2),
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Server benchmarks: cold start, latency under concurrent load, and memory, against the real gunicorn setup.
 
-Starts gunicorn with the production config (gunicorn.conf.py) on a free localhost port,
+Starts gunicorn with the production config (web/gunicorn_conf.py) on a free localhost port,
 drives ``POST /translate`` and ``POST /api/v1/documents`` with 1, 4 and 8 concurrent
 clients (a fixed number of requests each), with the sentence cache off and on, and
 compares the server's peak memory with a bare Python process that only loads the
@@ -28,6 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, SEED, isolate_state, model_file, report
+from translator.cli.serve import gunicorn_command
 
 CONCURRENCY = (1, 4, 8)
 
@@ -74,8 +75,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         started = time.perf_counter()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}",
-             "app:create_app()"],
+            gunicorn_command(f"127.0.0.1:{self.port}"),  # what `translator serve` runs
             cwd=ROOT, env={**env, "TRANSLATOR_RATE_LIMIT": ""}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         self.cold_start = self._wait_ready(started)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +64,15 @@ class RecordingFakeEngineForUnitTests(SlowFakeEngineForUnitTests):
     def __init__(self) -> None:
         super().__init__()
         self.gate.set()
+
+
+class RewritingFakeEngineForUnitTests(FakeEngineForUnitTests):
+    """Answers each sentence with ``rewrite(sentence)``: a model that drops, doubles or moves placeholders."""
+
+    def __init__(self, rewrite: Callable[[str], str]) -> None:
+        super().__init__()
+        self.rewrite = rewrite
+
+    def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
+        self.seen.extend(sentences)
+        return [Translation(self.rewrite(s)) for s in sentences]

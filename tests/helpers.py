@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import io
+import ipaddress
 import json
 import signal
 import socket
@@ -11,9 +15,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from translator.cli.serve import gunicorn_command
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -80,13 +87,12 @@ def call(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
 
 
 class Gunicorn:
-    """The production server (gunicorn.conf.py) on a free port, started and waited for until /ready answers 200."""
+    """The production server (what `translator serve` runs) on a free port, waited for until /ready answers 200."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind",
-                   f"127.0.0.1:{self.port}", "app:create_app()"]  # fmt: skip
+        command = gunicorn_command(f"127.0.0.1:{self.port}")
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -103,3 +109,152 @@ class Gunicorn:
         self.process.send_signal(signal.SIGTERM)
         output, _ = self.process.communicate(timeout=90)
         return output.decode(errors="replace")
+
+
+class RedisServer:
+    """Debian's redis-server on a free port on 127.0.0.1, with its append-only file in ``directory``.
+
+    Persistence is on (as in production): a stop with SIGTERM writes the file and a start on the same
+    directory brings back the queue and the results.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
+                   "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "yes"]  # fmt: skip
+        log = (self.directory / "redis.log").open("ab")
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=20)
+        self.process = None
+
+
+def start_worker(name: str, data_dir: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """``python -m translator worker`` in its own data directory (no shared files with others)."""
+    command = [sys.executable, "-m", "translator", "--data-dir", str(data_dir), "worker", "--hostname", f"{name}@test"]
+    with log.open("ab") as output:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+
+
+# --- A local web server and a guard that no connection leaves the machine --------------------------
+
+Route = tuple[int, dict[str, str], bytes | Callable[[Any], None]]  # status, headers, body or a writer
+
+
+class PageServer:
+    """Serves fixed routes on 127.0.0.1 (a free port) from a thread; ``url(path)`` is their address."""
+
+    def __init__(self, routes: dict[str, Route]) -> None:
+        self.routes = routes
+        self.requests: list[str] = []
+        self.hosts: list[str] = []  # the Host header of each request
+        self.agents: list[str] = []  # the User-Agent header of each request
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.requests.append(self.path)
+                server.hosts.append(self.headers.get("Host", ""))
+                server.agents.append(self.headers.get("User-Agent", ""))
+                status, headers, body = server.routes.get(self.path, (404, {}, b"not found"))
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value.replace("{base}", server.base))
+                if callable(body):
+                    self.end_headers()
+                    # the client may stop reading: that is what the size cap and the timeouts do
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                        body(self.wfile)
+                    return
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def __enter__(self) -> PageServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+_outside_attempts: list[str] = []
+_guard_on = threading.Event()
+
+
+def _loopback_hook(event: str, args: tuple[Any, ...]) -> None:
+    """While the guard is on: any connect to a non-loopback address, or a DNS lookup of a name, is refused."""
+    if not _guard_on.is_set():
+        return
+    if event == "socket.connect":
+        address = args[1]
+        host = address[0] if isinstance(address, tuple) else ""
+        if isinstance(address, tuple) and not ipaddress.ip_address(host.split("%")[0]).is_loopback:
+            _outside_attempts.append(f"connect {address}")
+            raise PermissionError(f"test tried to connect outside the machine: {address}")
+    elif event == "socket.getaddrinfo":
+        host = args[0].decode() if isinstance(args[0], bytes) else str(args[0])
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            if host != "localhost":
+                _outside_attempts.append(f"resolve {host}")
+                raise PermissionError(f"test tried to resolve {host} (DNS traffic)") from None
+
+
+_hook_installed: list[bool] = []
+
+
+@contextlib.contextmanager
+def loopback_only() -> Iterator[list[str]]:
+    """Fail (raise in the caller) any connection attempt to anywhere but 127.0.0.1/::1 inside the block.
+
+    An audit hook sees ``socket.connect`` before the system call, so a refused attempt sends no packet;
+    the yielded list records attempts so a test can assert there were none (even if code swallowed the error).
+    """
+    if not _hook_installed:
+        sys.addaudithook(_loopback_hook)
+        _hook_installed.append(True)
+    _outside_attempts.clear()
+    _guard_on.set()
+    try:
+        yield _outside_attempts
+    finally:
+        _guard_on.clear()
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    """A zip archive (deflated) holding these members, built in memory: documents and packages for tests."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()

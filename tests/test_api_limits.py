@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,35 @@ def test_too_large_body_is_413_json(make_app: Callable[..., Any]) -> None:
     ):
         assert response.status_code == 413
         assert "1,000 bytes" in response.get_json()["error"]
+
+
+def _chunked(client: Any, path: str, body: bytes, content_type: str) -> Any:
+    """A body streamed without Content-Length, as gunicorn hands it on (it sets wsgi.input_terminated)."""
+    return client.post(
+        path,
+        input_stream=io.BytesIO(body),
+        headers={"Transfer-Encoding": "chunked", "Content-Type": content_type},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
+def test_chunked_body_over_the_limit_is_413_not_invalid_json(client: Any) -> None:
+    big = json.dumps({**Q, "q": "x" * 3_000_000}).encode()  # 3 MB; the default limit is 2 MiB
+    for path in ("/translate", "/api/v1/documents"):
+        response = _chunked(client, path, big, "application/json")
+        assert response.status_code == 413, response.get_json()
+        assert "2,097,152 bytes" in response.get_json()["error"]
+    form = _chunked(
+        client, "/translate", b"source=de&target=en&q=" + b"x" * 3_000_000, "application/x-www-form-urlencoded"
+    )
+    assert form.status_code == 413 and form.is_json
+    page = _chunked(client, "/documents", b"target=en&text=" + b"x" * 3_000_000, "application/x-www-form-urlencoded")
+    assert page.status_code == 413 and page.mimetype == "text/html"
+
+
+def test_chunked_body_within_the_limit_is_read_whole(client: Any) -> None:
+    response = _chunked(client, "/translate", json.dumps(Q).encode(), "application/json")
+    assert response.status_code == 200 and response.get_json()["translatedText"]
 
 
 def test_rate_limit_exceeded_is_429_json(make_app: Callable[..., Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ def test_health_and_ready(client: Any) -> None:
 
 def test_ready_asks_the_model_not_the_cache(app: Any, client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     client.get("/ready")  # "Test." may now be cached
-    base = app.extensions["translator_services"].translator.engine.engine
+    base = app.extensions["translator_services"].translator.merger  # under the memory and the cache
     calls: list[list[str]] = []
     original = base.translate_batch
 
@@ -86,4 +87,15 @@ def test_openapi_document_and_docs_page(client: Any) -> None:
     page = client.get("/docs")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "/api/v1/documents/{doc_id}/result" in html and "TranslateResponse" in html
-    assert "<script" not in html and "http" not in html.split("</style>", 1)[1].replace("/openapi.json", "")
+    assert "<script" not in html and not re.search(r"(?:src|href)=[\"']?(?:https?:)?//", html)  # nothing external
+
+
+def test_docs_page_sends_the_security_headers_of_every_other_page(client: Any) -> None:
+    docs, home = client.get("/docs"), client.get("/")
+    names = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options")
+    assert docs.status_code == 200 and all(home.headers.get(name) for name in names)
+    assert {name: docs.headers.get(name) for name in names} == {name: home.headers[name] for name in names}
+    html = docs.get_data(as_text=True)
+    assert "<style" not in html and "style=" not in html  # the CSP (style-src 'self') would block inline styles
+    stylesheet = client.get("/static/css/docs.css")
+    assert stylesheet.status_code == 200 and b".op{" in stylesheet.data

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from tests.helpers import FIXTURES, ROOT, SEED
 from translator.batch.inputs import Item, discover
-from translator.batch.manifest import Manifest, locked
+from translator.batch.manifest import JOURNAL_NAME, MANIFEST_NAME, Manifest, locked
 from translator.batch.progress import BarProgress
 from translator.batch.work import read_input
 from translator.cli import main
@@ -332,6 +332,25 @@ def test_identical_inputs_in_one_batch_give_byte_identical_outputs(tmp_path: Pat
     assert len(produced) == 2 * len(EXTENSIONS)
     for ext in EXTENSIONS:
         assert produced[f"a.de-en.{ext}"] == produced[f"b.de-en.{ext}"], ext
+
+
+def test_files_finished_but_not_recorded_are_redone_byte_identically(tmp_path: Path, model_dir: Path) -> None:
+    """What a SIGKILL between writing a file and recording it leaves: the redo comes from the document cache.
+
+    Deterministic form of the race behind the SIGKILL test's old flakiness: the outputs must not show the cache hit.
+    """
+    env = {"TRANSLATOR_DATA_DIR": str(tmp_path / "data"), "TRANSLATOR_MODEL_DIR": str(model_dir)}
+    archive = tmp_path / "archive"
+    make_archive(archive, 3)
+    out = tmp_path / "out"
+    args = [str(archive), "--out", str(out), "--format", ALL_FORMATS]
+    assert invoke(args, env).exit_code == 0
+    first = outputs(out)
+    for name in (MANIFEST_NAME, JOURNAL_NAME):  # the run "never recorded" its files
+        (out / name).unlink(missing_ok=True)
+    again = invoke(args, env)
+    assert again.exit_code == 0 and "3 translated, 0 unchanged" in again.stdout
+    assert outputs(out) == first
 
 
 # --- usage, naming and the pieces ----------------------------------------------------------------------------------

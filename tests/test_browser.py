@@ -5,19 +5,23 @@ Screenshots and the downloaded TSV go to ``test-output/browser/`` under the repo
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import re
 import threading
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug.serving import make_server
 
 from tests.helpers import HOSTILE, ROOT
 from translator import Document, Settings
+from translator.tmx import read_tmx
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,22 +37,30 @@ CHROMIUM_ARGS = [
 OUTPUT = ROOT / "test-output" / "browser"
 
 
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """The app on a free port of 127.0.0.1 in a thread (its base URL), stopped with its jobs afterwards."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, name="browser-test-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+        app.extensions["translator_services"].jobs.shutdown()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Iterator[tuple[str, Any]]:
     """The real app (CSRF on, as deployed) on a free localhost port, served from a background thread."""
-    from werkzeug.serving import make_server
 
     from app import create_app
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("browser") / "data", model_dir=model_dir)
     app = create_app({"TRANSLATOR_SETTINGS": settings})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, name="browser-test-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", app
-    httpd.shutdown()
-    thread.join(timeout=10)
-    app.extensions["translator_services"].jobs.shutdown()
+    with serving(app) as base:
+        yield base, app
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +148,7 @@ def test_seed_article_in_the_reader(watched: Watched, server: tuple[str, Any], s
     expect(german).to_have_class(re.compile(r"\bhl\b"))
     expect(page.locator(".s.hl")).to_have_count(2)
     page.screenshot(path=str(OUTPUT / "reader-hover.png"))
+    page.mouse.move(0, 0)  # a keyboard user's pointer rests nowhere (the focused block may scroll under it)
     page.locator('.tgt .s[data-pair="b7-s1"]').focus()  # keyboard: focus works like hover, both ways
     expect(page.locator('.src .s[data-pair="b7-s1"]')).to_have_class(re.compile(r"\bhl\b"))
 
@@ -218,7 +231,7 @@ def test_reader_fills_in_while_the_job_runs(
     page.goto(f"{base}/documents/{doc_id}")
     expect(page.locator('.pair[data-state="ready"]')).to_have_count(4)
     expect(page.locator('.pair[data-state="pending"]')).to_have_count(5)
-    expect(page.locator("progress.job-bar")).to_have_attribute("value", "40.0")
+    expect(page.locator("progress.job-bar")).to_have_js_property("value", 40)  # the template or the poll set it
     page.evaluate("window.__sameDocument = true")
     page.screenshot(path=str(OUTPUT / "reader-running.png"))
 
@@ -237,7 +250,6 @@ def test_reader_fills_in_while_the_job_runs(
 @pytest.fixture
 def keyed_server(tmp_path: Path, model_dir: Path) -> Iterator[tuple[str, str]]:
     """The real app with keys required, and one key to sign in with."""
-    from werkzeug.serving import make_server
 
     from app import create_app
     from translator.storage.keys import KeyStore, key_store_path
@@ -246,14 +258,8 @@ def keyed_server(tmp_path: Path, model_dir: Path) -> Iterator[tuple[str, str]]:
     keys = KeyStore(key_store_path(settings))
     key = keys.add("reporter")
     keys.close()
-    app = create_app({"TRANSLATOR_SETTINGS": settings})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, name="keyed-test-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", key
-    httpd.shutdown()
-    thread.join(timeout=10)
-    app.extensions["translator_services"].jobs.shutdown()
+    with serving(create_app({"TRANSLATOR_SETTINGS": settings})) as base:
+        yield base, key
 
 
 def test_sign_in_with_a_key_then_translate(watched: Watched, keyed_server: tuple[str, str]) -> None:
@@ -284,4 +290,111 @@ def test_sign_in_with_a_key_then_translate(watched: Watched, keyed_server: tuple
     page.wait_for_url(re.compile(r"/signin$"))
     page.goto(base + "/documents")
     page.wait_for_url(re.compile(r"/signin\?next="))
+    assert watched.dialogs == [] and watched.errors == []
+
+
+# --- Corrections and the translation memory (issue 15), and accessibility checked by axe-core.
+
+AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now (each: rule, impact, elements)."""
+    assert AXE.exists(), "axe-core is missing: run tools/ensure-axe.sh (make test does)"
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # through DevTools: the page's CSP (script-src 'self') stays on
+    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_correct_a_sentence_in_place_and_reuse_it(
+    watched: Watched, server: tuple[str, Any], seed_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from playwright.sync_api import expect
+
+    base, app = server
+    page = watched.page
+    page.goto(base + "/")
+    assert serious_violations(page) == []
+    doc_id = paste_and_open(watched, base, seed_text)
+    assert serious_violations(page) == []  # the reader, with its quiet labels
+
+    sentence = page.locator('.tgt .s[data-pair="b2-s1"]')
+    machine = sentence.inner_text()
+    sentence.dblclick()  # Escape cancels: nothing changes
+    page.keyboard.type(" and more")
+    page.keyboard.press("Escape")
+    expect(page.locator(".inline-edit")).to_have_count(0)
+    expect(sentence).to_have_text(machine)
+    expect(sentence).to_be_focused()
+
+    title = page.locator('.tgt .s[data-pair="b1-s1"]')
+    title.focus()
+    page.keyboard.press("Enter")  # the keyboard way in
+    editor = page.locator(".inline-edit textarea")
+    expect(editor).to_be_focused()
+    assert serious_violations(page) == []  # editing included
+    editor.fill("Alibaba sets out to grow <script>window.__pwned = 1</script>")
+    page.keyboard.press("Enter")
+    edited = page.locator('.tgt .s[data-pair="b1-s1"]')
+    expect(edited).to_have_class(re.compile(r"\bo-human\b"))
+    expect(edited).to_have_text("Alibaba sets out to grow <script>window.__pwned = 1</script>")  # inert text
+    expect(edited).to_be_focused()
+
+    page.reload()
+    expect(page.locator('.tgt .s.o-human[data-pair="b1-s1"]')).to_have_text(re.compile("^Alibaba sets out to grow"))
+    expect(page.locator("#b1 .tip.people")).to_have_attribute("aria-label", re.compile("machine version"))
+    assert page.evaluate("window.__pwned") is None
+
+    with page.expect_download() as download_info:
+        page.click('.exports a[data-format="xliff"]')
+    xliff = ET.fromstring(Path(download_info.value.path()).read_bytes())
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    units = xliff.findall(".//x:trans-unit", ns)
+    edited_target, machine_target = units[0].find("x:target", ns), units[1].find("x:target", ns)
+    assert edited_target is not None and machine_target is not None
+    assert edited_target.get("state") == "translated" and (edited_target.text or "").startswith("Alibaba sets out")
+    assert units[0].find("x:alt-trans/x:target", ns) is not None  # the machine version, for comparison
+    assert machine_target.get("state") == "needs-review-translation"
+
+    # A second article sharing the title: it comes from the memory, the model never sees it.
+    model = app.extensions["translator_services"].translator.merger.engine
+    seen: list[str] = []
+    original = model.translate_batch
+
+    def counting(sentences: list[str], source: str, target: str) -> Any:
+        seen.extend(sentences)
+        return original(sentences, source, target)
+
+    monkeypatch.setattr(model, "translate_batch", counting)
+    second = seed_text.split("\n")[0] + "\n\nEin neuer Absatz über etwas ganz anderes."
+    paste_and_open(watched, base, second)
+    reused = page.locator('.tgt .s[data-pair="b1-s1"]')
+    expect(reused).to_have_class(re.compile(r"\bo-memory\b"))
+    expect(reused).to_have_text(re.compile("^Alibaba sets out to grow"))
+    assert seen and seed_text.split("\n")[0] not in seen
+    page.goto(base + "/documents")
+    assert serious_violations(page) == []  # the library
+
+    page.goto(f"{base}/documents/{doc_id}/blocks/2/edit")  # the form without script
+    assert serious_violations(page) == []
+    memory = app.extensions["translator_services"].translator.memory
+    memory.suggest("de", "en", "Ein Vorschlag.", "A suggestion.", None)
+    page.goto(base + "/documents")
+    page.click("text=Translation memory")
+    expect(page.locator(".suggestions tbody tr")).to_have_count(1)
+    assert serious_violations(page) == []
+    page.click(".suggestions button:has-text('Approve')")
+    expect(page.locator(".flash")).to_contain_text("Approved suggestion")
+    with page.expect_download() as download_info:
+        page.click("text=Download TMX")
+    memory_units = set(read_tmx(Path(download_info.value.path()).read_bytes()))
+    assert ("de", "en", "Ein Vorschlag.", "A suggestion.") in memory_units
+    assert any(
+        source == seed_text.split("\n")[0] and text.startswith("Alibaba sets out")
+        for _, _, source, text in memory_units
+    )
     assert watched.dialogs == [] and watched.errors == []

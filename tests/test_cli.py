@@ -108,3 +108,14 @@ def test_option_overrides_environment(cli_env: dict[str, str]) -> None:
     first = json.loads(run_cli("--cache", "off", "translate", str(SEED), "--json", env=cli_env).stdout)
     second = json.loads(run_cli("--cache", "off", "translate", str(SEED), "--json", env=cli_env).stdout)
     assert not any(s["cached"] for doc in (first, second) for b in doc["blocks"] for s in b["sentences"])
+
+
+def test_every_command_reports_core_errors_the_same_way(cli_env: dict[str, str]) -> None:
+    """One handler for the whole group: message on stderr, exit code by kind, no traceback."""
+    bad_limit = run_cli("keys", "add", "reader", "--limit", "lots", env=cli_env)
+    assert bad_limit.returncode == 2 and bad_limit.stderr.startswith("error: 'lots' is not a rate limit")
+    no_key = run_cli("keys", "remove", "nobody", env=cli_env)
+    assert no_key.returncode == 2 and no_key.stderr == "error: No key named 'nobody'.\n"
+    bad_setting = run_cli("--log-format", "xml", "models", "list", env=cli_env)
+    assert bad_setting.returncode == 1 and "TRANSLATOR_LOG_FORMAT must be text or json" in bad_setting.stderr
+    assert all("Traceback" not in r.stderr for r in (bad_limit, no_key, bad_setting))

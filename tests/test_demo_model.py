@@ -17,7 +17,9 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from tests.helpers import SEED
+from translator import Settings, Translator
 from translator.cli import main
+from translator.exports import render
 from translator.models import DEMO_KEY, demo_notice, list_models
 
 SHORT = "Der Hafen wird erweitert\n\nDer Senat hat den Ausbau beschlossen. Die Arbeiten beginnen im Herbst.\n"
@@ -68,6 +70,13 @@ def test_home_and_reader_say_so(make_app: Callable[..., Any], real_model_dir: Pa
         assert "demo model" in reader.select_one(".doc-footer").get_text()
     else:
         assert notices == [] and "demo" not in reader.select_one("#live").get_text().lower()
+
+
+@pytest.mark.parametrize("demo", [True, False])
+def test_html_export_says_so(settings: Settings, real_model_dir: Path, demo: bool) -> None:
+    translator = Translator(settings if demo else settings.with_overrides(model_dir=real_model_dir))
+    html = render(translator.translate_document(SHORT, source="de"), "html").content.decode()
+    assert (NOTICE_START in html) is demo
 
 
 @pytest.mark.parametrize("demo", [True, False])

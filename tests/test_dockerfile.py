@@ -57,7 +57,7 @@ def test_dockerfile_shape() -> None:
     user = [r for k, r in runtime if k == "USER"]
     assert user and not user[-1].startswith(("root", "0"))
     cmd = next(r for k, r in runtime if k == "CMD")
-    assert cmd.startswith("[") and "gunicorn.conf.py" in cmd
+    assert cmd.startswith("[") and "web/gunicorn_conf.py" in cmd
     assert any(k == "HEALTHCHECK" and "/ready" in r for k, r in runtime)
     build = [r for s, k, r in steps if s == "build"]
     copy_requirements = next(i for i, r in enumerate(build) if r.startswith("requirements.txt"))

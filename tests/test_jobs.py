@@ -31,7 +31,7 @@ def test_failed_job_keeps_the_message(translator: Translator, tmp_path: Path) ->
     runner.submit(doc_id)
     runner.wait(doc_id, timeout=60)
     stored = store.get(doc_id)
-    assert stored is not None and stored.status == "failed" and "No de→fr model" in (stored.error or "")
+    assert stored is not None and stored.status == "failed" and "translates into French" in (stored.error or "")
 
 
 def test_unfinished_jobs_resume_in_a_new_runner(translator: Translator, seed_text: str, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ import pytest
 from tests.helpers import ROOT, run_concurrently
 from translator import Settings, Translator
 from translator.jobs import JobRunner
+from translator.status import JobStatus
 from translator.storage.documents import DocumentStore
 
 WORKER = """
@@ -98,7 +99,7 @@ def test_document_store_takes_concurrent_writers(tmp_path: Path) -> None:
             doc_id = store.create(f"Text {worker} {n}", "de", "en")
             store.mark_running(doc_id)
             store.set_progress(doc_id, 1, 2)
-            store.set_status(doc_id, "cancelled", "test")
+            store.set_status(doc_id, JobStatus.CANCELLED, "test")
 
     assert run_concurrently(work, 6) == []
     assert len(DocumentStore(path).recent(1000)) == 150

@@ -210,7 +210,7 @@ def test_bad_upload_gets_a_clear_message(client: Any, filename: str, payload: by
 def test_text_and_file_together_are_refused(client: Any) -> None:
     data = {"text": "Ein Satz.", "source": "auto", "target": "en", "file": (io.BytesIO(b"Noch einer."), "a.txt")}
     response = client.post("/documents", data=data, content_type="multipart/form-data")
-    assert response.status_code == 400 and "not both" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "only one of them" in response.get_data(as_text=True)
 
 
 def test_oversized_upload_is_refused_with_a_friendly_413(client: Any) -> None:
@@ -399,6 +399,7 @@ def test_every_export_downloads(reader_client: Any, shared_id: str, fmt: str) ->
     response = reader_client.get(f"/documents/{shared_id}/export/{fmt}")
     mimetype, extension = EXPORTS[fmt]
     assert response.status_code == 200 and response.mimetype == mimetype
+    assert response.headers["Content-Type"].count("charset=") == (0 if fmt == "json" else 1)  # once, not twice
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="alibaba-ist-auf-grossem-expansionskurs.de-en{extension}"'
     )

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The Redis tests (shared translation cache, Celery jobs) start Debian's redis-server on a free localhost port.
+# The Redis tests (shared translation cache, Celery jobs) start Debian's redis-server on a free port on 127.0.0.1.
 # Idempotent: does nothing when redis-server is already installed.
 set -euo pipefail
 if command -v redis-server >/dev/null 2>&1; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
-  echo "redis-server is missing and this is not root: run 'sudo apt-get install redis-server' (Redis tests will fail)" >&2
-  exit 0
+  echo "redis-server is missing and this is not root: run 'sudo apt-get install redis-server' (the Redis cache and Celery job tests need it)" >&2
+  exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

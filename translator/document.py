@@ -7,8 +7,25 @@ Plain dataclasses so every layer (web, API, CLI, exports) reads the same shape;
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+# How a web article's metadata is shown (reader, exports, CLI), in this order.
+SOURCE_LABELS = (("source_url", "Source"), ("url", "Canonical URL"), ("sitename", "Site"), ("title", "Page title"),
+                 ("author", "Author"), ("date", "Published"), ("language", "Page language"),
+                 ("extractor", "Extracted by"))  # fmt: skip
+
+
+def source_lines(metadata: dict[str, str]) -> list[tuple[str, str]]:
+    """(label, value) rows describing where an article came from; empty for pasted text and plain files."""
+    return [(label, str(metadata[key])) for key, label in SOURCE_LABELS if metadata.get(key)]
+
+
+# Where a sentence's text comes from. ``origin`` describes the translation and is kept in every output:
+# the model, the translation memory (an approved human translation) or a person editing this document.
+# Whether a model sentence was computed in this run or found in the cache is a run fact (``cached``);
+# ``Sentence.provenance`` combines the two into the four answers people ask for.
+ORIGINS = ("model", "memory", "human")
 
 
 @dataclass
@@ -29,6 +46,15 @@ class Sentence:
     flags: list[str] = field(default_factory=list)
     translation_start: int = 0
     translation_end: int = 0
+    origin: str = "model"
+    machine: str = ""  # the model's translation, kept for comparison after a human edit
+
+    @property
+    def provenance(self) -> str:
+        """human, memory, cache or model: where this run's text came from."""
+        if self.origin != "model":
+            return self.origin
+        return "cache" if self.cached else "model"
 
 
 @dataclass
@@ -69,7 +95,8 @@ class RunFields:
 
     document: frozenset[str] = frozenset({"timings"})  # how long this run took
     provenance: frozenset[str] = frozenset({"cache", "served_from"})  # where this run found the translation
-    sentence: frozenset[str] = frozenset({"cached"})  # which sentences this run took from the cache
+    # which sentences this run took from the cache (and so whether a model sentence's provenance is "cache")
+    sentence: frozenset[str] = frozenset({"cached", "provenance"})
 
 
 RUN_FIELDS = RunFields()
@@ -89,6 +116,7 @@ class Document:
     provenance: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)  # the page's: title, author, date, sitename, url...
 
     @property
     def title(self) -> str:
@@ -108,6 +136,9 @@ class Document:
     def to_dict(self) -> dict[str, Any]:
         """Everything, run fields included (the API reports how the run went)."""
         data = asdict(self)
+        for block, raw in zip(self.blocks, data["blocks"], strict=True):
+            for sentence, raw_sentence in zip(block.sentences, raw["sentences"], strict=True):
+                raw_sentence["provenance"] = sentence.provenance
         data["title"] = self.title
         data["word_count"] = self.word_count
         return data
@@ -127,7 +158,7 @@ class Document:
     def from_dict(cls, data: dict[str, Any]) -> Document:
         blocks = []
         for raw in data["blocks"]:
-            sentences = [Sentence(**s) for s in raw.get("sentences", [])]
+            sentences = [_sentence(s) for s in raw.get("sentences", [])]
             detected = Detection(**raw["detected"]) if raw.get("detected") else None
             fields_ = {k: v for k, v in raw.items() if k not in ("sentences", "detected")}
             blocks.append(Block(**fields_, sentences=sentences, detected=detected))
@@ -139,4 +170,13 @@ class Document:
             provenance=data.get("provenance", {}),
             timings=data.get("timings", {}),
             notes=data.get("notes", []),
+            metadata=data.get("metadata", {}),
         )
+
+
+SENTENCE_FIELDS = frozenset(f.name for f in fields(Sentence))
+
+
+def _sentence(data: dict[str, Any]) -> Sentence:
+    """A sentence from its dict; "provenance" there is computed (``to_dict``), not stored."""
+    return Sentence(**{key: value for key, value in data.items() if key in SENTENCE_FIELDS})

@@ -1,4 +1,7 @@
-"""Translation engines: a small interface, the Argos/CTranslate2 engine, and a caching wrapper.
+"""Translation engines: a small interface, the Argos/CTranslate2 engine, and the wrappers around it.
+
+The pipeline's chain is memory → cache → request merging → model
+(``Translator.engine``): each wrapper answers what it can and passes the rest on.
 
 The Argos engine translates every sentence of a request in one batched
 CTranslate2 call (length-sorted, int8 on CPU) through the package's own
@@ -16,10 +19,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from translator.config import Settings
-from translator.errors import ModelError, UnsupportedPairError
+from translator.errors import ModelError, StoreUnavailable, UnsupportedPairError
 from translator.languages import check_pair
 from translator.models import INSTALL_HINT, InstalledModel, find_model, list_models, load_argos_package
 from translator.storage.cache import TranslationCache, cache_key
+from translator.storage.memory import TranslationMemory, normalize_source
 
 MAX_INPUT_TOKENS = 400
 log = logging.getLogger(__name__)
@@ -29,6 +33,7 @@ log = logging.getLogger(__name__)
 class Translation:
     text: str
     cached: bool = False
+    origin: str = "model"  # "memory" when an approved human translation answered (``Sentence.origin``)
 
 
 class Engine(Protocol):
@@ -190,18 +195,53 @@ def sub_batch_size(sentences: int, replicas: int, largest: int) -> int:
     return max(1, min(largest // replicas, math.ceil(sentences / (2 * replicas))))
 
 
-class CachedEngine:
-    """Wraps an engine with the persistent sentence cache; only misses reach the model, in one batch."""
+class EngineWrapper:
+    """An engine around another: pairs, models and options are the inner engine's unless a wrapper says more."""
 
-    def __init__(self, engine: Engine, cache: TranslationCache) -> None:
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.cache = cache
 
     def pairs(self) -> list[tuple[str, str]]:
         return self.engine.pairs()
 
     def model_for(self, source: str, target: str) -> InstalledModel:
         return self.engine.model_for(source, target)
+
+    def describe(self) -> dict[str, Any]:
+        return self.engine.describe()
+
+    def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
+        return self.engine.translate_batch(sentences, source, target)
+
+
+class MemoryEngine(EngineWrapper):
+    """Approved human translations first: only sentences the memory does not know go on to the cache and model.
+
+    A memory that is out of use (damaged file) answers nothing; translation goes on without it.
+    """
+
+    def __init__(self, engine: Engine, memory: TranslationMemory) -> None:
+        super().__init__(engine)
+        self.memory = memory
+
+    def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
+        keys = [normalize_source(sentence) for sentence in sentences]
+        try:
+            found = self.memory.lookup(source, target, keys) if sentences else {}
+        except StoreUnavailable as error:
+            log.warning("Translating without the translation memory: %s", error)
+            found = {}
+        missing = [sentence for sentence, key in zip(sentences, keys, strict=True) if key not in found]
+        fresh = iter(self.engine.translate_batch(missing, source, target) if missing else [])
+        return [Translation(found[key], origin="memory") if key in found else next(fresh) for key in keys]
+
+
+class CachedEngine(EngineWrapper):
+    """Wraps an engine with the persistent sentence cache; only misses reach the model, in one batch."""
+
+    def __init__(self, engine: Engine, cache: TranslationCache) -> None:
+        super().__init__(engine)
+        self.cache = cache
 
     def describe(self) -> dict[str, Any]:
         return {**self.engine.describe(), "cache": self.cache.location}

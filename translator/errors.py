@@ -23,3 +23,11 @@ class UnsupportedPairError(ModelError):
 
 class StoreUnavailable(TranslatorError):
     """A storage file is damaged, or was deleted or replaced under the process: its features are off until fixed."""
+
+
+class BrokerUnavailable(TranslatorError):
+    """The job broker (TRANSLATOR_BROKER_URL) does not answer: jobs wait until it is back."""
+
+
+class ConflictError(TranslatorError):
+    """The request is valid but not now: the document is still being translated, say (HTTP 409)."""

@@ -20,8 +20,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from translator.document import Document
+from translator.document import Document, source_lines
 from translator.errors import InputError
+from translator.models import provenance_demo_notice
 
 TEMPLATES = Path(__file__).parent / "templates"
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -30,13 +31,17 @@ XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 @dataclass(frozen=True)
 class Export:
     content: bytes
-    mimetype: str
+    content_type: str  # the full header value, charset included
     extension: str
 
 
 def render_html(document: Document) -> bytes:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
-    return env.get_template("export.html").render(document=document).encode("utf-8")
+    notice = provenance_demo_notice(document.provenance)
+    html = env.get_template("export.html").render(
+        document=document, source=source_lines(document.metadata), demo_notice=notice
+    )
+    return html.encode("utf-8")
 
 
 def _md_escape(text: str) -> str:
@@ -57,6 +62,9 @@ def render_markdown(document: Document) -> bytes:
             prefix = block.markup if block.markup.strip() in ("-", "*", "+", ">") else ""
             lines += [f"{prefix}{source}", "", f"> {translation}" if translation else ">"]
         lines.append("")
+    if document.metadata:
+        lines += ["---", ""] + [f"{label}: {_md_escape(value)}  " for label, value in source_lines(document.metadata)]
+        lines.append("")
     return "\n".join(lines).encode("utf-8")
 
 
@@ -75,6 +83,8 @@ def render_tsv(document: Document) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     rows = [("block", "kind", document.source_language, document.target_language)]
+    # Where a web article came from: rows of the same four columns, block "source", the label as kind.
+    rows += [("source", label, value, "") for label, value in source_lines(document.metadata)]
     for number, block in enumerate(document.blocks, start=1):
         for sentence in block.sentences:
             rows.append((str(number), block.kind, sentence.source, sentence.translation))
@@ -101,17 +111,35 @@ def render_xliff(document: Document) -> bytes:
             "tool-id": "article-translator",
         },
     )
+    if document.metadata:
+        header = ET.SubElement(file, f"{{{XLIFF_NS}}}header")
+        for label, value in source_lines(document.metadata):
+            ET.SubElement(
+                header, f"{{{XLIFF_NS}}}note", {"from": "source"}
+            ).text = f"{label}: {value}"  # cleaned with the rest in xml_bytes
     body = ET.SubElement(file, f"{{{XLIFF_NS}}}body")
     for number, block in enumerate(document.blocks, start=1):
         group = ET.SubElement(body, f"{{{XLIFF_NS}}}group", {"id": f"b{number}", "restype": f"x-{block.kind}"})
         for index, sentence in enumerate(block.sentences, start=1):
             unit = ET.SubElement(group, f"{{{XLIFF_NS}}}trans-unit", {"id": f"b{number}-s{index}"})
             ET.SubElement(unit, f"{{{XLIFF_NS}}}source").text = sentence.source
-            target = ET.SubElement(unit, f"{{{XLIFF_NS}}}target", {"state": "needs-review-translation"})
+            target = ET.SubElement(unit, f"{{{XLIFF_NS}}}target", xliff_state(sentence.origin))
             target.text = sentence.translation
+            if sentence.machine:  # the model's version a person replaced, for comparison
+                alternative = ET.SubElement(unit, f"{{{XLIFF_NS}}}alt-trans", {"origin": "machine-translation"})
+                ET.SubElement(alternative, f"{{{XLIFF_NS}}}target").text = sentence.machine
             for flag in sentence.flags:
                 ET.SubElement(unit, f"{{{XLIFF_NS}}}note", {"from": "quality-check"}).text = flag
     return xml_bytes(root)
+
+
+def xliff_state(origin: str) -> dict[str, str]:
+    """Machine output needs review; a person's translation (edited here, or from the memory) is translated."""
+    if origin == "human":
+        return {"state": "translated"}
+    if origin == "memory":
+        return {"state": "translated", "state-qualifier": "leveraged-tm"}
+    return {"state": "needs-review-translation"}
 
 
 # Characters XML 1.0 does not allow in a document at all, not even escaped (its production [2] Char).
@@ -139,7 +167,7 @@ RENDERERS: dict[str, tuple[Callable[[Document], bytes], str, str]] = {
     "md": (render_markdown, "text/markdown; charset=utf-8", "md"),
     "tsv": (render_tsv, "text/tab-separated-values; charset=utf-8", "tsv"),
     "json": (render_json, "application/json", "json"),
-    "xliff": (render_xliff, "application/x-xliff+xml", "xlf"),
+    "xliff": (render_xliff, "application/x-xliff+xml; charset=utf-8", "xlf"),
 }
 EXPORT_FORMATS = tuple(RENDERERS)
 
@@ -148,5 +176,5 @@ def render(document: Document, fmt: str) -> Export:
     """Render a document in one of EXPORT_FORMATS, from its stable fields only."""
     if fmt not in RENDERERS:
         raise InputError(f"Unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}.")
-    renderer, mimetype, extension = RENDERERS[fmt]
-    return Export(renderer(Document.from_dict(document.stable_dict())), mimetype, extension)
+    renderer, content_type, extension = RENDERERS[fmt]
+    return Export(renderer(Document.from_dict(document.stable_dict())), content_type, extension)

@@ -8,11 +8,15 @@ UNTRANSLATED = "untranslated"
 REPEATED_TOKENS = "repeated_tokens"
 MISSING_NUMBERS = "missing_numbers"
 EMPTY = "empty_translation"
+PLACEHOLDER_RESTORED = "placeholder_restored"
+FORMATTING_GUESSED = "formatting_guessed"
 FLAG_HELP = {
     UNTRANSLATED: "The translation is identical to the source.",
     REPEATED_TOKENS: "The translation repeats a word or phrase in a loop.",
     MISSING_NUMBERS: "A number in the source does not appear in the translation.",
     EMPTY: "The model returned no text for this sentence.",
+    PLACEHOLDER_RESTORED: "The model lost, doubled or reordered a placeholder (%s, {name}, a URL...); it was put back.",
+    FORMATTING_GUESSED: "The model lost or crossed the formatting; it was put back where it most likely belongs.",
 }
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

@@ -22,10 +22,8 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
-from translator.engine import Engine, Translation
-from translator.models import InstalledModel
+from translator.engine import Engine, EngineWrapper, Translation
 
 MAX_MERGED_SENTENCES = 512  # beyond this, one more request is not worth making the others wait
 GATHER_LIMIT_SECONDS = 1.0  # longest wait for requests still being prepared (a seed article: ~0.1 s each)
@@ -39,26 +37,17 @@ class _Request:
     future: Future[list[Translation]] = field(default_factory=Future)
 
 
-class MergingEngine:
+class MergingEngine(EngineWrapper):
     """Wraps an engine; concurrent ``translate_batch`` calls for the same pair become one call."""
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        super().__init__(engine)
         self._queue: queue.Queue[_Request] = queue.Queue()
         self._started = False
         self._lock = threading.Lock()
         self._changed = threading.Condition()  # a request arrived or finished preparing
         self._preparing = 0
         self._ticket = threading.local()
-
-    def pairs(self) -> list[tuple[str, str]]:
-        return self.engine.pairs()
-
-    def model_for(self, source: str, target: str) -> InstalledModel:
-        return self.engine.model_for(source, target)
-
-    def describe(self) -> dict[str, Any]:
-        return self.engine.describe()
 
     @contextmanager
     def preparing(self) -> Iterator[None]:

@@ -16,17 +16,19 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import cached_property
 from itertools import accumulate
+from typing import Any
 
 from translator.config import Settings
 from translator.detect import UNDETERMINED, LanguageDetector
 from translator.document import RUN_FIELDS, Block, Document, stable_provenance
-from translator.engine import ArgosEngine, CachedEngine, Engine
-from translator.errors import InputError
+from translator.engine import ArgosEngine, CachedEngine, Engine, MemoryEngine
+from translator.errors import InputError, StoreUnavailable
 from translator.flags import quality_flags
 from translator.merging import MergingEngine
 from translator.models import InstalledModel, demo_notice
 from translator.segment import parse_blocks, split_sentences
 from translator.storage.cache import TranslationCache, open_cache
+from translator.storage.memory import TranslationMemory, memory_path
 
 Progress = Callable[[int, int], None]
 Partial = Callable[[Document, int, int], None]
@@ -46,13 +48,19 @@ class Translator:
         return open_cache(self.settings)
 
     @cached_property
+    def memory(self) -> TranslationMemory | None:
+        return TranslationMemory(memory_path(self.settings.data_dir)) if self.settings.memory else None
+
+    @cached_property
     def merger(self) -> MergingEngine:
         return MergingEngine(self._engine or ArgosEngine(self.settings))
 
     @cached_property
     def engine(self) -> Engine:
-        """Cache first (hits cost nothing), then merging of concurrent requests, then the model."""
-        return CachedEngine(self.merger, self.cache) if self.cache is not None else self.merger
+        """Memory first (approved human translations), then the cache (hits cost nothing), then merging of
+        concurrent requests, then the model."""
+        engine: Engine = CachedEngine(self.merger, self.cache) if self.cache is not None else self.merger
+        return MemoryEngine(engine, self.memory) if self.memory is not None else engine
 
     def preparing(self) -> AbstractContextManager[None]:
         """Wrap the work before this thread's engine call, so concurrent requests can share that call."""
@@ -74,8 +82,12 @@ class Translator:
         progress: Progress | None = None,
         progress_slice: int = 0,
         partial: Partial | None = None,
+        metadata: dict[str, str] | None = None,
     ) -> Document:
         """Segment, detect, translate and flag an article.
+
+        ``metadata`` is the page's (from ``translator.sources.read_article``): it is kept in
+        the document, and for extracted web pages it says each block's kind.
 
         ``progress(done, total)`` is called as sentences finish; ``progress_slice``
         > 0 translates in slices of that many sentences so progress can be reported
@@ -89,27 +101,48 @@ class Translator:
         """
         started = time.perf_counter()
         source, target = _language_code(source, "source"), _language_code(target, "target")
-        key = self._document_key(text, source, target)
+        metadata = dict(metadata or {})
+        key = self._document_key(text, source, target, metadata)
         cached = self.cache.get_document(key) if self.cache is not None and key else None
         if cached is not None:
             return self._from_cache(cached, started, progress)
         with self.preparing():
-            document = self._translate_fresh(text, source, target, progress, progress_slice, partial, started)
+            document = self._translate_fresh(text, source, target, progress, progress_slice, partial, started, metadata)
         if self.cache is not None and key:
             self.cache.put_document(key, json.dumps(document.stable_dict(), ensure_ascii=False))
         return document
 
-    def _document_key(self, text: str, source: str, target: str) -> str:
-        """Article + languages + every installed model and decoding option: any change misses.
+    def job_key(
+        self, text: str, source: str = "auto", target: str = "en", metadata: dict[str, str] | None = None
+    ) -> str:
+        """The request's identity, from which job task ids are derived: same article, languages, models, options.
+
+        Unlike the document cache's key it leaves out the translation memory's revision: each machine
+        (a web server, a worker) has its own memory, and a worker must recognise the submitter's request.
+        """
+        source, target = _language_code(source, "source"), _language_code(target, "target")
+        if not isinstance(text, str):
+            return ""
+        return _digest(self._request_parts(text, source, target) + ([metadata] if metadata else []))
+
+    def _document_key(self, text: str, source: str, target: str, metadata: dict[str, str]) -> str:
+        """Article + its metadata + languages + every installed model and decoding option: any change misses.
 
         Run fields (the cache's own path, ...) are not part of it: moving the data directory keeps the hits.
+        The memory's revision is: an article stored before a human edit is translated again after it.
         """
         if not isinstance(text, str):
             return ""
+        try:
+            memory = self.memory.revision() if self.memory is not None else None
+        except StoreUnavailable:
+            return ""  # cannot tell whether the memory changed: translate, do not trust the stored article
+        return _digest(self._request_parts(text, source, target) + [memory] + ([metadata] if metadata else []))
+
+    def _request_parts(self, text: str, source: str, target: str) -> list[Any]:
+        """What decides a machine translation: the article, the languages, every installed model and option."""
         models = [model.key for model in self.installed_models()]
-        options = stable_provenance(self.engine.describe())
-        raw = json.dumps([text, source, target, models, options], ensure_ascii=False)
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+        return [text, source, target, models, stable_provenance(self.engine.describe())]
 
     def _from_cache(self, cached: str, started: float, progress: Progress | None) -> Document:
         """The stored translation with this run's fields: every sentence cached, which cache served it."""
@@ -132,14 +165,15 @@ class Translator:
         progress_slice: int,
         partial: Partial | None,
         started: float,
+        metadata: dict[str, str],
     ) -> Document:
-        blocks = parse_blocks(text, self.settings.max_chars)
+        blocks = parse_blocks(text, self.settings.max_chars, metadata)
         detected = self.detector.detect("\n".join(block.source for block in blocks))
         source_language = detected.language if source == "auto" else source
         split_sentences(blocks, source_language)
         parsed = time.perf_counter()
         self.detector.detect_blocks(blocks, detected)
-        document = Document(blocks, detected, source_language, target)
+        document = Document(blocks, detected, source_language, target, metadata=metadata)
         if source == "auto" and detected.language == UNDETERMINED:
             raise InputError("Could not recognise the article's language; choose the source language explicitly.")
         if source != "auto" and source != detected.language and not detected.low_confidence:
@@ -179,6 +213,7 @@ class Translator:
             for sentence, result in zip(chunk, results, strict=True):
                 sentence.translation = result.text
                 sentence.cached = result.cached
+                sentence.origin = result.origin
                 sentence.flags = quality_flags(sentence.source, result.text)
             done = min(start + step, total)
             if partial is not None:
@@ -224,6 +259,11 @@ def default_translator(settings: Settings | None = None) -> Translator:
         if settings not in _default:
             _default[settings] = Translator(settings)
         return _default[settings]
+
+
+def _digest(parts: list[Any]) -> str:
+    raw = json.dumps(parts, ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 def translate_document(

@@ -16,6 +16,7 @@ import pysbd
 
 from translator.document import Block, Sentence
 from translator.errors import InputError
+from translator.sources.extract import COMMENTS_RULE, STRUCTURED_KEY
 
 SENTENCE_END = tuple(".!?:;…\"“”»«')")
 FOOTER_PATTERNS = re.compile(
@@ -59,9 +60,11 @@ def clean_text(text: str) -> str:
     return CONTROL.sub("", text)
 
 
-def parse_article(text: str, max_chars: int = 500_000, language: str = "de") -> list[Block]:
+def parse_article(
+    text: str, max_chars: int = 500_000, language: str = "de", metadata: dict[str, str] | None = None
+) -> list[Block]:
     """Split an article into typed blocks with sentences; raises InputError on unusable input."""
-    blocks = parse_blocks(text, max_chars)
+    blocks = parse_blocks(text, max_chars, metadata)
     split_sentences(blocks, language)
     return blocks
 
@@ -72,8 +75,12 @@ def split_sentences(blocks: list[Block], language: str) -> None:
         block.sentences = splitter.split(block.source)
 
 
-def parse_blocks(text: str, max_chars: int = 500_000) -> list[Block]:
-    """Typed blocks without sentences (the sentence splitter wants the detected language first)."""
+def parse_blocks(text: str, max_chars: int = 500_000, metadata: dict[str, str] | None = None) -> list[Block]:
+    """Typed blocks without sentences (the sentence splitter wants the detected language first).
+
+    Text from the article extractor (``metadata["extractor"]`` set) says each block's kind
+    exactly (see translator.sources.extract); other text is classified by its look.
+    """
     if not isinstance(text, str):
         raise InputError("The article must be text.")
     if len(text) > max_chars:
@@ -81,10 +88,38 @@ def parse_blocks(text: str, max_chars: int = 500_000) -> list[Block]:
     text = clean_text(text)
     if not text.strip():
         raise InputError("The article is empty: there is no text to translate.")
-    blocks = [_to_block(group) for group in _group_lines(text)]
+    structured = metadata is not None and bool(metadata.get(STRUCTURED_KEY))
+    blocks = _structured(text, metadata or {}) if structured else [_to_block(g) for g in _group_lines(text)]
     if not blocks:  # only Markdown rules or code fences
         raise InputError("The article is empty: there is no text to translate, only markup.")
-    _classify(blocks)
+    if not structured:
+        _classify(blocks)
+    return blocks
+
+
+def _structured(text: str, metadata: dict[str, str]) -> list[Block]:
+    """One block per line, kinds as the extractor wrote them: no joining, no guessing."""
+    blocks: list[Block] = []
+    comments = False
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if not line or line == COMMENTS_RULE:
+            comments = comments or line == COMMENTS_RULE
+            continue
+        escaped = line.startswith("\\")
+        block = Block("paragraph", line[1:], number) if escaped else _to_block([_parse_markdown(line, number)])
+        if comments:
+            block.kind = "comment"
+        elif not blocks and block.kind == "heading" and block.data.get("level") == "1":
+            block.kind = "title"
+        elif block.data.get("markdown"):
+            pass
+        elif len(blocks) <= 2 and block.source == metadata.get("subtitle"):
+            block.kind = "subtitle"
+        elif len(blocks) <= 3 and block.source == metadata.get("byline"):
+            block.kind = "byline"
+            block.data.update({key: metadata[key] for key in ("author", "date") if metadata.get(key)})
+        blocks.append(block)
     return blocks
 
 

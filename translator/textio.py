@@ -1,4 +1,4 @@
-"""Reading article files and writing outputs safely (temp file, then rename)."""
+"""Writing outputs safely (temp file, then rename); reading inputs is translator.sources."""
 
 from __future__ import annotations
 
@@ -7,35 +7,8 @@ import secrets
 import unicodedata
 from pathlib import Path
 
-from translator.errors import InputError
-
 UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})  # Unicode categories a terminal may act on
 TEMP_NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"  # as tempfile's names (manifest.STALE_TEMP)
-
-
-def decode_article(data: bytes, name: str = "the file") -> str:
-    """Bytes to text: UTF-8 only, with a clear error for binary or other encodings."""
-    if not data.strip():
-        raise InputError(f"{name} is empty.")
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name} looks like a binary file, not an article.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{name} is not UTF-8 text (byte {error.start}: {data[error.start : error.start + 1]!r}); "
-            "save it as UTF-8 and try again."
-        ) from None
-
-
-def read_article(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{path} is a directory, not a file.") from None
-    except OSError as error:
-        raise InputError(f"Cannot read {path}: {error.strerror or error}.") from None
-    return decode_article(data, str(path))
 
 
 def printable(text: str) -> str:

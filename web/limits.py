@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from flask import Blueprint, Flask, abort, current_app, g, request, session
 from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter
-from limits import parse_many
 
-from translator import ConfigError, Settings
+from translator import Settings
 from translator.storage.documents import ANY_OWNER
 from translator.storage.keys import ApiKey, KeyStore, hash_key, key_store_path
 from web.api.spec import error_response
@@ -44,16 +43,10 @@ class ApiAccess:
 
 
 def init_app(app: Flask, settings: Settings) -> ApiAccess:
-    """Create the key store and the limiter for this app (limits apply only to blueprints passed to protect)."""
-    for name, value in (
-        ("TRANSLATOR_RATE_LIMIT", settings.rate_limit),
-        ("TRANSLATOR_WEB_RATE_LIMIT", settings.web_rate_limit),
-    ):
-        if value.strip():
-            try:
-                parse_many(value)
-            except ValueError:
-                raise ConfigError(f"{name} must look like '120 per minute', got {value!r}") from None
+    """Create the key store and the limiter for this app (limits apply only to blueprints passed to protect).
+
+    The rate limit's syntax was checked with the settings (``config.check_rate_limit``).
+    """
     limiter = Limiter(
         key_func=client_key,
         app=app,

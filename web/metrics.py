@@ -10,13 +10,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 from flask import Flask, Response, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from translator import Translator
+from translator.jobs import StoreJobRunner
 from web.logs import note_chars
 
 EXTENSION = "api_metrics"
@@ -52,7 +54,39 @@ class CacheCollector(Collector):
         yield errors
 
 
-def init_app(app: Flask, translator: Translator) -> Metrics:
+class JobsCollector(Collector):
+    """Reads the job backend at scrape time: queue depth, workers seen, broker up, task outcomes (with a broker)."""
+
+    GAUGES: ClassVar[dict[str, str]] = {
+        "broker_up": "1 when the job broker (TRANSLATOR_BROKER_URL) answers, else 0.",
+        "queue_depth": "Jobs waiting in the broker's queue for a worker.",
+        "workers_seen": "Celery workers that answered the last ping (every few seconds).",
+        "jobs_in_flight": "Jobs this server submitted and is following.",
+    }
+
+    def __init__(self, jobs: StoreJobRunner) -> None:
+        self.jobs = jobs
+
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        stats = self.jobs.stats()
+        for name, help_text in self.GAUGES.items():
+            if name in stats:
+                gauge = GaugeMetricFamily(f"translator_jobs_{name}", help_text)
+                gauge.add_metric([], stats[name])
+                yield gauge
+        outcomes = getattr(self.jobs, "outcomes", None)
+        if outcomes is not None:
+            counter = CounterMetricFamily(
+                "translator_jobs_outcomes",
+                "Jobs this server collected from the workers, by outcome.",
+                labels=["outcome"],
+            )
+            for outcome in ("done", "failed", "cancelled"):
+                counter.add_metric([outcome], outcomes[outcome])
+            yield counter
+
+
+def init_app(app: Flask, translator: Translator, jobs: StoreJobRunner | None = None) -> Metrics:
     registry = CollectorRegistry()
     metrics = Metrics(
         registry=registry,
@@ -70,6 +104,8 @@ def init_app(app: Flask, translator: Translator) -> Metrics:
         ),
     )  # fmt: skip
     registry.register(CacheCollector(translator))
+    if jobs is not None:
+        registry.register(JobsCollector(jobs))
     app.extensions[EXTENSION] = metrics
     app.before_request(_start_timer)
     app.after_request(_record)

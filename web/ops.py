@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     """A blueprint per app: its views are wrapped by this app's SpecTree, so they appear in /openapi.json."""
-    metrics.init_app(app, app.extensions["translator_services"].translator)
+    services = app.extensions["translator_services"]
+    metrics.init_app(app, services.translator, services.jobs)
     spec = create_spec(app)
     tags = ["operations"]
     bp = Blueprint("ops", __name__)
@@ -58,9 +59,12 @@ def ready() -> ResponseReturnValue:
         return _unavailable(f"The model does not translate: {error}")
     degraded = faults.degraded()
     names = [f"{s}-{t}" for s, t in pairs]
+    broker = {}
+    if services().settings.broker_url:
+        broker["broker"] = "unreachable" if "jobs" in degraded else "reachable"
     if degraded:  # translation works, so traffic may come; the parts that do not are named
-        return jsonify(status="degraded", pairs=names, degraded=degraded)
-    return jsonify(status="ready", pairs=names)
+        return jsonify(status="degraded", pairs=names, degraded=degraded, **broker)
+    return jsonify(status="ready", pairs=names, **broker)
 
 
 def _unavailable(message: str) -> ResponseReturnValue:

@@ -58,7 +58,7 @@
   }
 
   function formatOf(name) {
-    return /\.html?$/i.test(name) ? "html" : "text";
+    return /\.html?$/i.test(name) ? "html" : "auto";
   }
 
   text.addEventListener("input", scheduleDetect);
@@ -83,6 +83,7 @@
       warning.textContent = "A file is chosen: clear the text box, or the server will ask you to pick one.";
       warning.hidden = false;
     }
+    if (!/\.(txt|text|md|markdown|html?)$/i.test(chosen.name)) return; // a document: no text preview to detect
     const reader = new FileReader();
     reader.onload = () => detect(String(reader.result || ""), formatOf(chosen.name));
     reader.readAsText(chosen.slice(0, 60000));

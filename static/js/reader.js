@@ -8,7 +8,7 @@
   if (!reader) return;
 
   const VIEWS = ["both", "original", "translation"];
-  const ACTIVE = ["queued", "running"];
+  const ACTIVE = reader.dataset.activeStatuses.split(" "); // from translator.status, not a copy
   let highlighted = null;
 
   // --- Hover or focus a sentence: highlight it and its counterpart on the other side.
@@ -28,8 +28,10 @@
     return sentence ? sentence.dataset.pair : null;
   }
 
-  reader.addEventListener("mouseover", (event) => setHighlight(pairOf(event.target)));
-  reader.addEventListener("mouseleave", () => setHighlight(null));
+  // Off a sentence, the pointer gives the highlight back to the keyboard focus: a resting pointer that a scroll
+  // puts over the page (focusing a sentence scrolls it into view) must not wipe the focused pair's highlight.
+  reader.addEventListener("mouseover", (event) => setHighlight(pairOf(event.target) || pairOf(document.activeElement)));
+  reader.addEventListener("mouseleave", () => setHighlight(pairOf(document.activeElement)));
   reader.addEventListener("focusin", (event) => setHighlight(pairOf(event.target)));
   reader.addEventListener("focusout", (event) => {
     if (!reader.contains(event.relatedTarget)) setHighlight(null);
@@ -69,6 +71,114 @@
     }
     if (saved && saved !== "both") setView(saved);
   }
+
+  // --- Correcting a sentence in place: Enter (or a double click) on a translated sentence opens an editor;
+  // Enter saves, Escape cancels. The server answers with the re-rendered block (escaped HTML), swapped in.
+  // Without script the pencil link beside each block opens a plain form doing the same.
+  const editUrl = reader.dataset.editUrl;
+  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
+
+  function editableSentence(target) {
+    const sentence = target instanceof Element ? target.closest(".cell.tgt .s[data-pair]") : null;
+    const pair = sentence ? sentence.closest(".pair") : null;
+    return pair && pair.dataset.editable === "true" ? sentence : null;
+  }
+
+  function openEditor(sentence) {
+    if (sentence.hidden || !editUrl) return;
+    const pairId = sentence.dataset.pair;
+    const form = document.createElement("form");
+    form.className = "inline-edit";
+    const label = document.createElement("label");
+    label.className = "visually-hidden";
+    label.htmlFor = "edit-" + pairId;
+    label.textContent = "Correct this sentence. Enter saves, Escape cancels.";
+    const area = document.createElement("textarea");
+    area.id = "edit-" + pairId;
+    area.name = "translation";
+    area.value = sentence.textContent;
+    area.rows = Math.min(6, Math.max(2, Math.ceil(area.value.length / 60)));
+    area.setAttribute("lang", sentence.closest(".cell").getAttribute("lang") || "");
+    const message = document.createElement("p");
+    message.className = "edit-message";
+    message.setAttribute("role", "alert");
+    form.append(label, area, message);
+    sentence.hidden = true;
+    sentence.after(form);
+    area.focus();
+
+    function close() {
+      form.remove();
+      sentence.hidden = false;
+      sentence.focus();
+    }
+
+    async function save() {
+      const body = new FormData();
+      body.set("translation", area.value);
+      if (csrfMeta) body.set("csrf_token", csrfMeta.content);
+      area.disabled = true;
+      let response;
+      try {
+        response = await fetch(editUrl.replace("PAIR", encodeURIComponent(pairId)), {
+          method: "POST",
+          body: body,
+          credentials: "same-origin",
+          headers: { "X-Requested-With": "fetch", Accept: "text/html" },
+        });
+      } catch (error) {
+        response = null;
+      }
+      area.disabled = false;
+      if (response && response.ok) {
+        const parsed = new DOMParser().parseFromString(await response.text(), "text/html");
+        const fresh = parsed.querySelector(".pair");
+        const block = sentence.closest(".pair");
+        if (fresh && block) {
+          const adopted = document.adoptNode(fresh);
+          block.replaceWith(adopted);
+          const saved = adopted.querySelector('.cell.tgt .s[data-pair="' + CSS.escape(pairId) + '"]');
+          if (saved) saved.focus();
+          highlighted = null;
+          return;
+        }
+      }
+      let text = "Could not save the correction; reload the page and try again.";
+      if (response && (response.headers.get("Content-Type") || "").includes("json")) {
+        const problem = await response.json();
+        if (problem && problem.error) text = problem.error;
+      }
+      message.textContent = text;
+      area.focus();
+    }
+
+    area.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        save();
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      save();
+    });
+  }
+
+  reader.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    const sentence = editableSentence(event.target);
+    if (sentence && event.target === sentence) {
+      event.preventDefault();
+      openEditor(sentence);
+    }
+  });
+  reader.addEventListener("dblclick", (event) => {
+    const sentence = editableSentence(event.target);
+    if (sentence) openEditor(sentence);
+  });
 
   // --- Live updates while the job runs.
   const statusUrl = reader.dataset.statusUrl;

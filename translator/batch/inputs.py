@@ -7,6 +7,7 @@ runs of the same command: that is what lets the manifest recognise finished work
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -15,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from translator.errors import InputError
-from translator.formats import ARTICLE_SUFFIXES
+from translator.sources import ARTICLE_SUFFIXES, is_url
 
 GLOB_CHARACTERS = frozenset("*?[")
 NOT_REGULAR = {
@@ -29,11 +30,17 @@ NOT_REGULAR = {
 
 @dataclass(frozen=True)
 class Item:
-    """One input file: where to read it, its key in the manifest, and the stem of its outputs."""
+    """One input (a file, or a page by URL): where to read it, its key in the manifest, the stem of its outputs."""
 
     path: Path
-    key: str  # unique relative name (POSIX), e.g. "sub/article.md"
-    base: str  # output stem relative to --out, e.g. "sub/article"
+    key: str  # unique relative name (POSIX), e.g. "sub/article.md"; for a page, its URL
+    base: str  # output stem relative to --out, e.g. "sub/article"; for a page, from its host and path
+    url: str = ""
+
+    @property
+    def source(self) -> str:
+        """Where the input comes from, for the manifest and messages."""
+        return self.url or str(self.path)
 
     def output_name(self, source_language: str, target: str, extension: str) -> str:
         """``sub/article.de-en.html``: the input's stem, the language pair, the export's extension."""
@@ -48,8 +55,9 @@ class Found(NamedTuple):
     skipped: list[str]  # "path (a FIFO)": named or matched, but never opened
 
 
-def discover(inputs: Sequence[str], out_dir: Path) -> Found:
-    """Items for INPUT arguments, warnings (a glob that matched nothing), and skipped non-regular files.
+def discover(inputs: Sequence[str], out_dir: Path, suffixes: tuple[str, ...] = ARTICLE_SUFFIXES) -> Found:
+    """Items for INPUT arguments (files, folders, globs, http(s) addresses), warnings (a glob that matched
+    nothing), and skipped non-regular files.
 
     Directories are walked recursively for article files (hidden entries and the
     output directory are left out); a file named explicitly is taken whatever its
@@ -58,13 +66,18 @@ def discover(inputs: Sequence[str], out_dir: Path) -> Found:
     symlink loop cannot make them endless. Nothing under the output directory is
     ever an input (a re-run must not translate its own outputs). Only regular
     files are read: a FIFO, socket or device would block or never end, so it is
-    listed in ``skipped`` instead. Raises InputError for a named path that does not exist.
+    listed in ``skipped`` instead. Raises InputError for a named path that does not exist. ``suffixes``: the files a
+    directory or glob yields (documents too with ``--format same``).
     """
     found: list[tuple[Path, str]] = []
+    urls: list[str] = []
     warnings: list[str] = []
     skipped: list[str] = []
     excluded = _real(out_dir)
     for argument in inputs:
+        if is_url(argument):
+            urls.append(argument.strip())
+            continue
         literal = Path(argument).expanduser()
         if not literal.exists() and GLOB_CHARACTERS & set(argument):
             hits = 0
@@ -72,10 +85,10 @@ def discover(inputs: Sequence[str], out_dir: Path) -> Found:
                 if _under(match, excluded):
                     continue
                 if match.is_dir():
-                    walked = list(_walk(match, excluded, skipped))
+                    walked = list(_walk(match, excluded, skipped, suffixes))
                     found += walked
                     hits += len(walked)
-                elif _is_article(match.name) and (kind := _kind(match)) != "missing":
+                elif match.name.lower().endswith(suffixes) and (kind := _kind(match)) != "missing":
                     if kind == "file":
                         found.append((match, match.name))
                         hits += 1
@@ -86,7 +99,7 @@ def discover(inputs: Sequence[str], out_dir: Path) -> Found:
         elif literal.is_dir():
             if _real(literal) == excluded:
                 raise InputError(f"{argument} is the output directory; give --out another folder.")
-            found += _walk(literal, excluded, skipped)
+            found += _walk(literal, excluded, skipped, suffixes)
         elif literal.exists():
             if _under(literal, excluded):
                 warnings.append(f"{argument} is inside the output directory; left out")
@@ -96,7 +109,26 @@ def discover(inputs: Sequence[str], out_dir: Path) -> Found:
                 skipped.append(f"{literal} ({kind})")
         else:
             raise InputError(f"{argument}: no such file or directory.")
-    return Found(_name(found), warnings, list(dict.fromkeys(skipped)))
+    files = _name(found)
+    return Found(files + url_items(urls, {item.base for item in files}), warnings, list(dict.fromkeys(skipped)))
+
+
+def url_items(urls: Sequence[str], taken: set[str]) -> list[Item]:
+    """Items for web addresses: keyed by the URL; outputs under a folder named after the host.
+
+    ``https://www.example.de/politik/artikel-123.html`` -> ``www.example.de/politik-artikel-123``.
+    """
+    items: list[Item] = []
+    taken = set(taken)
+    for url in dict.fromkeys(urls):
+        host, _, rest = url.split("://", 1)[1].partition("/")
+        path = re.sub(r"\.(html?|php|aspx?)$", "", rest.split("#")[0].split("?")[0], flags=re.IGNORECASE)
+        stem = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-")[:80].rstrip("-") or "index"
+        folder = re.sub(r"[^A-Za-z0-9.-]+", "-", host.lower()).strip(".-") or "web"
+        base = _free(f"{folder}/{stem}", taken, keep_suffix=False)
+        taken.add(base)
+        items.append(Item(Path(), url, base, url=url))
+    return items
 
 
 def _glob(pattern: str) -> list[Path]:
@@ -119,7 +151,7 @@ def _glob(pattern: str) -> list[Path]:
     return sorted(matches, key=str)
 
 
-def _walk(root: Path, excluded: str, skipped: list[str]) -> Iterator[tuple[Path, str]]:
+def _walk(root: Path, excluded: str, skipped: list[str], suffixes: tuple[str, ...]) -> Iterator[tuple[Path, str]]:
     """Article files under root in a stable (sorted) order, with their path relative to root.
 
     Symlinked directories are not followed; non-regular article-named files go to ``skipped``.
@@ -127,7 +159,7 @@ def _walk(root: Path, excluded: str, skipped: list[str]) -> Iterator[tuple[Path,
     for directory, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and _real(Path(directory) / d) != excluded)
         for filename in sorted(filenames):
-            if not filename.startswith(".") and _is_article(filename):
+            if not filename.startswith(".") and filename.lower().endswith(suffixes):
                 path = Path(directory) / filename
                 if (kind := _kind(path)) in ("file", "missing"):  # a dangling link fails later, with its reason
                     yield path, path.relative_to(root).as_posix()
@@ -185,10 +217,6 @@ def _free(name: str, taken: set[str], keep_suffix: bool = True) -> str:
     while f"{stem}-{number}{suffix}" in taken:
         number += 1
     return f"{stem}-{number}{suffix}"
-
-
-def _is_article(name: str) -> bool:
-    return name.lower().endswith(ARTICLE_SUFFIXES)
 
 
 def _real(path: Path) -> str:

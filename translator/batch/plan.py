@@ -16,10 +16,10 @@ from typing import Any
 
 from translator.batch.inputs import Item
 from translator.batch.manifest import Manifest
-from translator.batch.work import Options, read_input, unchanged
+from translator.batch.same import is_file_format, translate_file_item
+from translator.batch.work import Loaded, Options, load_item, read_input, unchanged
 from translator.config import Settings
 from translator.engine import ArgosEngine, CachedEngine, Engine, Translation
-from translator.formats import load_article
 from translator.models import InstalledModel
 from translator.pipeline import Translator
 from translator.storage.cache import SentenceCache
@@ -108,21 +108,29 @@ def plan(settings: Settings, items: list[Item], manifest: Manifest, options: Opt
     engine: Engine = CachedEngine(counter, overlay) if settings.cache else counter  # as the real run would
     dry = Translator(settings.with_overrides(cache=False), engine=engine)
     result = Plan(files=len(items), cache_entries=len(overlay))
+    loaded: dict[str, Loaded] = {}
     try:
         for item in items:
-            if unchanged(dry, manifest, item, options):
+            if unchanged(dry, manifest, item, options, loaded):
                 result.skipped += 1
                 continue
             try:
-                document = dry.translate_document(
-                    load_article(read_input(item), item.key), options.source, options.target
-                )
+                if is_file_format(item):
+                    file = translate_file_item(dry, item, read_input(item), options.source, options.target,
+                                               options.formats)  # fmt: skip
+                    sentences, words = file.segments, file.words
+                else:
+                    article = (loaded.pop(item.key, None) or load_item(dry, item)).article
+                    document = dry.translate_document(
+                        article.text, options.source, options.target, metadata=article.metadata
+                    )
+                    sentences, words = len(document.sentences), document.word_count
             except Exception as error:  # reported like the real run would report it
                 result.failures.append((item.key, str(error) or type(error).__name__))
                 continue
             result.to_translate += 1
-            result.words += document.word_count
-            result.sentences += len(document.sentences)
+            result.words += words
+            result.sentences += sentences
     finally:
         overlay.close()
     result.uncached_sentences, result.uncached_words = counter.sentences, counter.words

@@ -6,8 +6,8 @@ import time
 
 import click
 
-from translator.cli.common import fail, settings_from
-from translator.errors import InputError, TranslatorError
+from translator.cli.common import settings_from
+from translator.errors import InputError
 from translator.storage.keys import KeyStore, key_store_path
 
 
@@ -26,8 +26,6 @@ def keys_add(ctx: click.Context, name: str, rate_limit: str | None, admin: bool)
     store = KeyStore(key_store_path(settings_from(ctx)))
     try:
         key = store.add(name, rate_limit, admin=admin)
-    except TranslatorError as error:
-        fail(error)
     finally:
         store.close()
     click.echo(key)
@@ -62,5 +60,5 @@ def keys_remove(ctx: click.Context, name: str) -> None:
     finally:
         store.close()
     if not removed:
-        fail(InputError(f"No key named {name!r}."))
+        raise InputError(f"No key named {name!r}.")
     click.echo(f"Removed key {name!r}.")

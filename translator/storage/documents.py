@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from translator.config import Settings
 from translator.document import Document
+from translator.errors import ConflictError
+from translator.status import ACTIVE, JobStatus
 from translator.storage.sqlite import Database, Migration, add_column
 
 SCHEMA = """
@@ -37,7 +40,8 @@ CREATE TABLE IF NOT EXISTS documents (
     updated REAL NOT NULL,
     started REAL,
     partial TEXT,
-    owner TEXT
+    owner TEXT,
+    metadata TEXT
 )
 """
 # Version 1 is today's table (files from before versioning have it, perhaps without later columns);
@@ -46,6 +50,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     SCHEMA,
     add_column("documents", "partial", "TEXT"),
     add_column("documents", "owner", "TEXT"),  # the API key's name that created it (NULL: no key)
+    add_column("documents", "metadata", "TEXT"),  # JSON: a web article's source URL, site, author...
 )
 RECOVER_HINT = (
     "Translation still works. To get the document library back, stop the server and run: "
@@ -53,10 +58,10 @@ RECOVER_HINT = (
 )
 LISTING_COLUMNS = (
     "id, title, '' AS text, input_format, requested_source, source_language, target_language, word_count, status,"
-    " done, total, error, NULL AS result, created, updated, started, NULL AS partial, owner"
+    " done, total, error, NULL AS result, created, updated, started, NULL AS partial, owner, metadata"
 )
 ANY_OWNER = None  # the ``owner`` argument that does not filter (keys off, or an admin key)
-STATUSES = ("queued", "running", "done", "failed", "cancelled")
+Changed = TypeVar("Changed")
 
 
 @dataclass
@@ -79,17 +84,28 @@ class StoredDocument:
     started: float | None
     partial: str | None = None
     owner: str | None = None
+    metadata: str | None = None  # JSON: the page's metadata (source URL, site, author...), for web articles
+
+    @property
+    def source_metadata(self) -> dict[str, str]:
+        """Where the article came from (empty for pasted text and plain files)."""
+        return json.loads(self.metadata) if self.metadata else {}
+
+    @property
+    def source_url(self) -> str:
+        meta = self.source_metadata
+        return meta.get("source_url") or meta.get("url") or ""
 
     @property
     def progress(self) -> float:
         """Percentage of sentences done (100 when finished)."""
-        if self.status == "done":
+        if self.status == JobStatus.DONE:
             return 100.0
         return round(100.0 * self.done / self.total, 1) if self.total else 0.0
 
     @property
     def eta_seconds(self) -> float | None:
-        if self.status != "running" or not self.started or not self.done or not self.total:
+        if self.status != JobStatus.RUNNING or not self.started or not self.done or not self.total:
             return None
         elapsed = time.time() - self.started
         return round(elapsed / self.done * (self.total - self.done), 1)
@@ -117,6 +133,7 @@ class StoredDocument:
             "source_language": self.source_language or self.requested_source,
             "target_language": self.target_language,
             "word_count": self.word_count,
+            "source_url": self.source_url or None,
             "error": self.error,
             "created": self.created,
             "updated": self.updated,
@@ -154,13 +171,28 @@ class DocumentStore:
         input_format: str = "text",
         title: str = "",
         owner: str | None = None,
+        metadata: dict[str, str] | None = None,
     ) -> str:
         doc_id = uuid.uuid4().hex[:16]
         now = time.time()
+        meta = json.dumps(metadata, ensure_ascii=False) if metadata else None
         self._execute(
             "INSERT INTO documents (id, title, text, input_format, requested_source, target_language, word_count,"
-            " status, created, updated, owner) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
-            (doc_id, title, text, input_format, source, target, len(text.split()), now, now, owner),
+            " status, created, updated, owner, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc_id,
+                title,
+                text,
+                input_format,
+                source,
+                target,
+                len(text.split()),
+                JobStatus.QUEUED,
+                now,
+                now,
+                owner,
+                meta,
+            ),
         )
         return doc_id
 
@@ -183,7 +215,8 @@ class DocumentStore:
         return [StoredDocument(**dict(row)) for row in rows]
 
     def active_ids(self) -> list[str]:
-        rows = self._execute("SELECT id FROM documents WHERE status IN ('queued', 'running') ORDER BY created")
+        marks = ", ".join("?" * len(ACTIVE))
+        rows = self._execute(f"SELECT id FROM documents WHERE status IN ({marks}) ORDER BY created", ACTIVE)
         return [row["id"] for row in rows]
 
     def delete(self, doc_id: str) -> bool:
@@ -192,7 +225,8 @@ class DocumentStore:
     def mark_running(self, doc_id: str) -> None:
         now = time.time()
         self._execute(
-            "UPDATE documents SET status='running', started=?, updated=?, error=NULL WHERE id=?", (now, now, doc_id)
+            "UPDATE documents SET status=?, started=?, updated=?, error=NULL WHERE id=?",
+            (JobStatus.RUNNING, now, now, doc_id),
         )
 
     def set_progress(self, doc_id: str, done: int, total: int) -> None:
@@ -209,9 +243,10 @@ class DocumentStore:
     def finish(self, doc_id: str, document: Document) -> None:
         total = len(document.sentences)
         self._execute(
-            "UPDATE documents SET status='done', result=?, title=?, source_language=?, done=?, total=?, updated=?,"
+            "UPDATE documents SET status=?, result=?, title=?, source_language=?, done=?, total=?, updated=?,"
             " error=NULL, partial=NULL WHERE id=?",
             (
+                JobStatus.DONE,
                 json.dumps(document.to_dict(), ensure_ascii=False),
                 document.title[:300],
                 document.source_language,
@@ -222,17 +257,43 @@ class DocumentStore:
             ),
         )
 
-    def set_status(self, doc_id: str, status: str, error: str | None = None) -> None:
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status}")
+    def edit(
+        self, doc_id: str, change: Callable[[Document], Changed], owner: str | None = ANY_OWNER
+    ) -> tuple[Document, Changed] | None:
+        """Change a finished document's translation in one transaction (concurrent edits never lose each other).
+
+        None when there is no such document (for ``owner``); ``ConflictError`` while it is being translated.
+        """
+        with self._db.transaction() as connection:
+            row = connection.execute(
+                "SELECT status, result FROM documents WHERE id = ? AND (? IS NULL OR owner = ?)", (doc_id, owner, owner)
+            ).fetchone()
+            if row is None:
+                return None
+            status, result = row[0], row[1]
+            if status != JobStatus.DONE or not result:
+                raise ConflictError(
+                    "This document is still being translated (or has no finished translation): "
+                    "edit it when the translation is done."
+                )
+            document = Document.from_dict(json.loads(result))
+            changed = change(document)
+            connection.execute(
+                "UPDATE documents SET result = ?, updated = ? WHERE id = ?",
+                (json.dumps(document.to_dict(), ensure_ascii=False), time.time(), doc_id),
+            )
+        return document, changed
+
+    def set_status(self, doc_id: str, status: JobStatus, error: str | None = None) -> None:
         self._execute(
-            "UPDATE documents SET status=?, error=?, updated=? WHERE id=?", (status, error, time.time(), doc_id)
+            "UPDATE documents SET status=?, error=?, updated=? WHERE id=?",
+            (JobStatus(status), error, time.time(), doc_id),
         )
 
     def requeue(self, doc_id: str) -> None:
         self._execute(
-            "UPDATE documents SET status='queued', done=0, result=NULL, partial=NULL, error=NULL, updated=? WHERE id=?",
-            (time.time(), doc_id),
+            "UPDATE documents SET status=?, done=0, result=NULL, partial=NULL, error=NULL, updated=? WHERE id=?",
+            (JobStatus.QUEUED, time.time(), doc_id),
         )
 
     def close(self) -> None:

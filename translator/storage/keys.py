@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from translator.config import Settings
+from translator.config import Settings, check_rate_limit
 from translator.errors import InputError
 from translator.storage.sqlite import Database, Migration, add_column
 
@@ -53,19 +53,6 @@ def key_store_path(settings: Settings) -> Path:
 
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def check_rate_limit(limit: str) -> str:
-    """A flask-limiter rate limit string such as '600 per minute' or '10/second;100/hour'."""
-    from limits import parse_many
-
-    try:
-        parsed = parse_many(limit)
-    except ValueError:
-        parsed = []
-    if not parsed:
-        raise InputError(f"{limit!r} is not a rate limit; write it like '600 per minute' or '10/second'.")
-    return limit.strip()
 
 
 class KeyStore:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.exceptions import HTTPException, default_exceptions
 
-from translator.errors import StoreUnavailable
+from translator.errors import BrokerUnavailable, StoreUnavailable
 from web import faults, limits
 from web.api import cors
 from web.api import docs as api_docs
@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
             bp.register_error_handler(code, http_error)
         bp.register_error_handler(HTTPException, http_error)
         bp.register_error_handler(StoreUnavailable, faults.store_unavailable)
+        bp.register_error_handler(BrokerUnavailable, faults.store_unavailable)
         bp.register_error_handler(Exception, unexpected_error)
         app.register_blueprint(bp)
         app.extensions["csrf"].exempt(bp)

@@ -9,27 +9,23 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template_string
+from flask import Blueprint, Response, current_app, jsonify, render_template_string
 from flask.typing import ResponseReturnValue
 
 from web.api.spec import create_spec, openapi_document
+from web.security import secure
 from web.services import services
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ info.title }}</title>
-<style>
-body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-h2{border-bottom:1px solid #ddd;margin-top:2rem} .op{margin:1rem 0;padding:.5rem 1rem;border-left:4px solid #8ab}
-.m{font:bold 13px monospace;padding:2px 6px;background:#def;border-radius:3px} code,pre{font-size:13px}
-pre{background:#f6f6f6;padding:.5rem;overflow:auto;max-height:30rem} details{margin:.3rem 0}
-</style></head><body>
+<link rel="stylesheet" href="{{ url_for('static', filename='css/docs.css') }}"></head><body>
 <h1>{{ info.title }} <small>{{ info.version }}</small></h1>
-<pre style="background:none;white-space:pre-wrap">{{ info.description }}</pre>
+<pre class="intro">{{ info.description }}</pre>
 <p>Machine-readable: <a href="{{ spec_url }}">{{ spec_url }}</a> (OpenAPI {{ openapi }}).</p>
 {% for tag, operations in groups.items() %}<h2>{{ tag }}</h2>
 {% for op in operations %}<div class="op" id="{{ op.id }}">
 <p><span class="m">{{ op.method }}</span> <code>{{ op.path }}</code> — {{ op.summary }}</p>
-{% if op.description %}<p style="white-space:pre-wrap">{{ op.description }}</p>{% endif %}
+{% if op.description %}<p class="description">{{ op.description }}</p>{% endif %}
 {% if op.parameters %}<p>Parameters: {% for p in op.parameters -%}
 <code>{{ p.name }}</code> ({{ p["in"] }}){{ ", " if not loop.last }}{% endfor %}</p>{% endif %}
 {% if op.body %}<p>Body: {{ op.body|join(", ") }}</p>{% endif %}
@@ -77,7 +73,7 @@ def docs() -> ResponseReturnValue:
                 }
             )
     schemas = [(name, json.dumps(s, indent=2)) for name, s in document["components"]["schemas"].items()]
-    return render_template_string(
+    page = render_template_string(
         PAGE,
         info=document["info"],
         openapi=document["openapi"],
@@ -85,6 +81,7 @@ def docs() -> ResponseReturnValue:
         groups=groups,
         schemas=schemas,
     )
+    return secure(Response(page, mimetype="text/html"))  # the same headers as every other page
 
 
 def _document() -> dict[str, Any]:

@@ -18,24 +18,35 @@ from flask.typing import ResponseReturnValue
 from spectree import Response, SpecTree
 
 from translator import InputError, TranslatorError
-from translator.errors import UnsupportedPairError
-from translator.formats import to_article_text
+from translator.edits import edit_sentence, parse_pair
+from translator.errors import BrokerUnavailable, ConflictError, UnsupportedPairError
+from translator.sources import Article, FetchError, read_article, read_url
+from translator.status import JobStatus, is_active
 from translator.storage.documents import StoredDocument
 from web.api.common import check_languages, fail, validated
 from web.api.models import Document as DocumentModel
-from web.api.models import DocumentList, DocumentListQuery, DocumentRequest, DocumentStatus, ErrorResponse
+from web.api.models import (
+    DocumentList,
+    DocumentListQuery,
+    DocumentRequest,
+    DocumentStatus,
+    EditedSentence,
+    ErrorResponse,
+    SentenceEdit,
+)
 from web.limits import creator, owner_scope
 from web.metrics import count_characters
 from web.services import services
 
 SYNC_MAX_CHARS = 5_000  # automatic choice: longer articles become jobs (a few seconds of CPU at most inline)
-ERRORS = {f"HTTP_{code}": ErrorResponse for code in (400, 403, 413, 429, 500, 503)}
+ERRORS = {f"HTTP_{code}": ErrorResponse for code in (400, 403, 413, 415, 429, 500, 503)}
 NOT_FOUND = {"HTTP_404": ErrorResponse}
 
 
 def blueprint(spec: SpecTree) -> Blueprint:
     bp = Blueprint("api_documents", __name__, url_prefix="/api/v1")
     status = {"HTTP_200": DocumentStatus, **NOT_FOUND, **ERRORS}
+    edited = {"HTTP_200": EditedSentence, "HTTP_409": ErrorResponse, **NOT_FOUND, **ERRORS}
     routes: list[tuple[str, Callable[..., ResponseReturnValue], str, dict[str, Any]]] = [
         ("/documents", list_documents, "GET",
          {"query": DocumentListQuery, "resp": Response(HTTP_200=DocumentList, **ERRORS)}),
@@ -46,6 +57,8 @@ def blueprint(spec: SpecTree) -> Blueprint:
         ("/documents/<doc_id>/result", document_result, "GET",
          {"resp": Response(HTTP_200=DocumentModel, HTTP_409=ErrorResponse, **NOT_FOUND, **ERRORS)}),
         ("/documents/<doc_id>/cancel", cancel_document, "POST", {"resp": Response(HTTP_409=ErrorResponse, **status)}),
+        ("/documents/<doc_id>/sentences/<pair>", edit_document_sentence, "PUT",
+         {"json": SentenceEdit, "resp": Response(**edited)}),
     ]  # fmt: skip
     for rule, view, method, validation in routes:
         bp.add_url_rule(rule, methods=[method], view_func=spec.validate(tags=["documents"], **validation)(view))
@@ -55,37 +68,39 @@ def blueprint(spec: SpecTree) -> Blueprint:
 def create_document() -> ResponseReturnValue:
     """Translate an article: 201 with the document when done in the request, 202 with a job to poll.
 
-    Text, Markdown or HTML (reduced to its article text). Without "async", articles over
-    5,000 characters become jobs; "async": false is refused (400) above TRANSLATOR_API_MAX_CHARS.
+    Text, Markdown or HTML (reduced to its article text), or {"url": ...}: the page is fetched
+    (timeouts, size cap, no private addresses) and reduced the same way. Without "async", articles
+    over 5,000 characters become jobs; "async": false is refused (400) above TRANSLATOR_API_MAX_CHARS.
     """
     body: DocumentRequest = validated("json")
     svc = services()
     source, target = check_languages(body.source, body.target)
-    try:
-        text = to_article_text(body.text, body.format)
-    except InputError as error:
-        fail(400, str(error))
-    if not text.strip():
-        fail(400, "The article is empty: there is no text to translate.")
+    article = _article(body)
+    text = article.text
     if len(text) > svc.settings.max_chars:
         fail(400, f"The article has {len(text):,} characters; the limit is {svc.settings.max_chars:,}.")
     run_async = body.run_async if body.run_async is not None else len(text) > SYNC_MAX_CHARS
     if not run_async and len(text) > svc.settings.api_max_chars:
         fail(400, f'The article has {len(text):,} characters; above {svc.settings.api_max_chars:,} send "async": true.')
-    doc_id = svc.store.create(text, source, target, body.format, body.title.strip(), owner=creator())
+    title = body.title.strip() or article.title
+    doc_id = svc.store.create(text, source, target, article.format, title, owner=creator(), metadata=article.metadata)
     count_characters("documents", len(text))
     if run_async:
-        svc.jobs.submit(doc_id)
+        try:
+            svc.jobs.submit(doc_id)
+        except BrokerUnavailable as error:  # nothing accepted: the client retries later
+            svc.store.delete(doc_id)
+            fail(503, str(error))
         return _status(doc_id), 202, {"Location": url_for(".document_status", doc_id=doc_id)}
     svc.store.mark_running(doc_id)
     try:
-        document = svc.translator.translate_document(text, source, target)
+        document = svc.translator.translate_document(text, source, target, metadata=article.metadata)
     except (InputError, UnsupportedPairError) as error:  # e.g. detected a language no model covers
         svc.store.delete(doc_id)
         fail(400, str(error))
     except Exception as error:
         message = str(error) if isinstance(error, TranslatorError) else f"Internal error: {type(error).__name__}"
-        svc.store.set_status(doc_id, "failed", message)
+        svc.store.set_status(doc_id, JobStatus.FAILED, message)
         if not isinstance(error, TranslatorError):
             raise
         fail(500, f"Cannot translate text: {message}")
@@ -95,6 +110,23 @@ def create_document() -> ResponseReturnValue:
         201,
         {"Location": url_for(".document_status", doc_id=doc_id)},
     )
+
+
+def _article(body: DocumentRequest) -> Article:
+    """The article from the request's text or URL (exactly one), read like every other input."""
+    if (body.text is None) == (body.url is None):
+        fail(400, "Send the article as text or a url (one of them): missing text or url." if body.text is None
+             else "Send either text or a url, not both.")  # fmt: skip
+    fmt = None if body.format == "auto" else body.format
+    settings = services().settings
+    try:
+        if body.url is not None:
+            return read_url(body.url, settings, fmt)
+        return read_article(body.text or "", fmt=fmt, settings=settings, label="The text")
+    except FetchError as error:
+        fail(error.status, str(error))
+    except InputError as error:
+        fail(400, str(error))
 
 
 def list_documents() -> ResponseReturnValue:
@@ -116,8 +148,8 @@ def document_result(doc_id: str) -> ResponseReturnValue:
     """The aligned bilingual document; 409 while the job is queued or running, or when it failed."""
     stored = _get(doc_id)
     document = stored.document()
-    if stored.status != "done" or document is None:
-        if stored.status in ("queued", "running"):
+    if stored.status != JobStatus.DONE or document is None:
+        if is_active(stored.status):
             fail(409, f"The translation is {stored.status} ({stored.progress:g}% done); poll the status and try again.")
         fail(409, f"The translation is {stored.status}: {stored.error or 'no result'}")
     return document.to_dict()
@@ -137,6 +169,29 @@ def delete_document(doc_id: str) -> ResponseReturnValue:
     services().jobs.cancel(doc_id)
     services().store.delete(doc_id)
     return "", 204
+
+
+def edit_document_sentence(doc_id: str, pair: str) -> ResponseReturnValue:
+    """Correct one sentence of a finished document (``b3-s2``: block 3, sentence 2, as in the reader).
+
+    The block is joined again, the model's version kept (``machine``), and the sentence approved
+    into the translation memory for every later translation. 409 while the document is being translated.
+    """
+    body: SentenceEdit = validated("json")
+    try:
+        edited = edit_sentence(
+            services().store, services().translator.memory, doc_id, pair, body.translation, owner_scope()
+        )
+    except ConflictError as error:
+        fail(409, str(error))
+    except InputError as error:
+        fail(400, str(error))
+    if edited is None:
+        fail(404, f"No document {doc_id!r}.")
+    document, sentence = edited
+    block = document.blocks[parse_pair(pair)[0] - 1]
+    return {"id": pair, "source": sentence.source, "translation": sentence.translation, "origin": sentence.origin,
+            "machine": sentence.machine, "block_translation": block.translation}  # fmt: skip
 
 
 def _get(doc_id: str) -> StoredDocument:

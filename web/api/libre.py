@@ -14,20 +14,26 @@ from flask.typing import ResponseReturnValue
 from spectree import Response, SpecTree
 
 from translator import InputError, TranslatorError
+from translator.edits import clean_edit
 from translator.errors import UnsupportedPairError
+from translator.files import SUPPORTED_SUFFIXES
 from translator.languages import installed_languages, language_name
 from translator.texts import detect_languages, translate_texts
 from web.api.common import check_languages, detect_source, fail, validated
+from web.api.files import download_file, translate_file_view
 from web.api.models import (
     DetectedLanguage,
     DetectRequest,
     ErrorResponse,
     FrontendSettings,
     LanguageInfo,
+    SuggestRequest,
+    SuggestResponse,
+    TranslateFileResponse,
     TranslateRequest,
     TranslateResponse,
 )
-from web.limits import keys_in_use
+from web.limits import current_key, keys_in_use
 from web.metrics import count_characters
 from web.services import services
 
@@ -54,7 +60,23 @@ def blueprints(spec: SpecTree) -> tuple[Blueprint, Blueprint]:
             tags=["translate"],
         )(detect),
     )  # fmt: skip
+    keyed.add_url_rule(
+        "/suggest",
+        methods=["POST"],
+        view_func=spec.validate(
+            json=SuggestRequest, form=SuggestRequest, resp=Response(HTTP_200=SuggestResponse, **ERRORS),
+            tags=["translate"],
+        )(suggest),
+    )  # fmt: skip
     info = Blueprint("api_info", __name__)
+    keyed.add_url_rule(
+        "/translate_file",
+        methods=["POST"],
+        view_func=spec.validate(resp=Response(HTTP_200=TranslateFileResponse, **ERRORS), tags=["translate"])(
+            translate_file_view
+        ),
+    )
+    info.add_url_rule("/download_file/<name>", view_func=download_file)  # a file, not JSON: no response model
     info.add_url_rule(
         "/languages", view_func=spec.validate(resp=Response(HTTP_200=list[LanguageInfo]), tags=["info"])(languages)
     )
@@ -70,8 +92,9 @@ def translate() -> ResponseReturnValue:
 
     Limits: at most TRANSLATOR_API_MAX_BATCH items and TRANSLATOR_API_MAX_CHARS characters
     (all items together) per request, else 400 as in LibreTranslate. format 'html' translates
-    text nodes only; markup, attributes, code and anything under translate="no" or class
-    "notranslate" stay as they were.
+    each block with its inline tags as placeholders; markup, attributes, code and anything under
+    translate="no" or class "notranslate" stay as they were. Placeholders (%s, {name}, Weblate's
+    [X7X]...), URLs and e-mail addresses come back byte for byte.
     """
     body: TranslateRequest = validated("json")
     settings = services().settings
@@ -108,6 +131,34 @@ def translate() -> ResponseReturnValue:
     if body.alternatives > 0:
         result["alternatives"] = [[] for _ in texts] if batch else []
     return result
+
+
+def suggest() -> ResponseReturnValue:
+    """Suggest a better translation of q: kept for review (``memory approve``, the library's review list).
+
+    With an admin key it goes into the translation memory at once ("approved": true), and every later
+    translation of the sentence uses it.
+    """
+    body: SuggestRequest = validated("json")
+    memory = services().translator.memory
+    if memory is None:
+        fail(403, "Suggestions are off: the translation memory is disabled (TRANSLATOR_MEMORY).")
+    limit = services().settings.api_max_chars
+    if len(body.q) + len(body.s) > limit:
+        fail(400, f"Invalid request: request ({len(body.q) + len(body.s)}) exceeds text limit ({limit})")
+    if body.source == "auto":
+        fail(400, "Invalid request: name the source language of a suggestion (not 'auto').")
+    source, target = check_languages(body.source, body.target)
+    try:
+        translation = clean_edit(body.s)
+    except InputError as error:
+        fail(400, f"Invalid request: {error}")
+    key = current_key()
+    if key is not None and key.admin:
+        memory.put(source, target, body.q, translation, "suggestion")
+        return {"success": True, "approved": True}
+    memory.suggest(source, target, body.q, translation, key.name if key is not None else None)
+    return {"success": True, "approved": False}
 
 
 def detect() -> ResponseReturnValue:
@@ -152,9 +203,9 @@ def frontend_settings() -> ResponseReturnValue:
         "frontendTimeout": FRONTEND_TIMEOUT_MS,
         "apiKeys": keys_in_use(),
         "keyRequired": settings.api_keys_required,
-        "suggestions": False,
-        "filesTranslation": False,
-        "supportedFilesFormat": [],
+        "suggestions": services().translator.memory is not None,  # /suggest feeds the translation memory
+        "filesTranslation": True,
+        "supportedFilesFormat": list(SUPPORTED_SUFFIXES),
         "language": {
             "source": {"code": "auto", "name": "Auto Detect"},
             "target": {"code": target, "name": language_name(target)},

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from translator.status import JobStatus
+
 NonEmptyText = Annotated[str, Field(min_length=1)]
 LanguageCode = Annotated[str, Field(min_length=1, max_length=20, examples=["de", "auto"])]
 ApiKeyField = Annotated[str | None, Field(None, max_length=200, description="API key (or header X-API-Key).")]
@@ -31,6 +33,23 @@ class TranslateRequest(BaseModel):
     api_key: ApiKeyField
 
 
+class SuggestRequest(BaseModel):
+    """LibreTranslate's /suggest: a better translation ``s`` of ``q``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    q: NonEmptyText = Field(description="The original text (one sentence is best: the memory is per sentence).")
+    s: NonEmptyText = Field(description="The suggested translation.")
+    source: LanguageCode = Field(description="Source language code (not 'auto').")
+    target: LanguageCode = Field(description="Target language code.")
+    api_key: ApiKeyField
+
+
+class SuggestResponse(BaseModel):
+    success: bool
+    approved: bool = Field(description="Not in LibreTranslate: true when an admin key put it in the memory at once.")
+
+
 class DetectedLanguage(BaseModel):
     confidence: float = Field(ge=0, le=100, description="Confidence in percent, as LibreTranslate reports it.")
     language: str
@@ -42,6 +61,10 @@ class TranslateResponse(BaseModel):
         None, description="Only when source is 'auto'; a list when q is a list."
     )
     alternatives: list[str] | list[list[str]] | None = Field(None, description="Only when alternatives > 0.")
+
+
+class TranslateFileResponse(BaseModel):
+    translatedFileUrl: str = Field(description="Where the translated file can be downloaded, for a limited time.")
 
 
 class DetectRequest(BaseModel):
@@ -86,8 +109,13 @@ class FrontendSettings(BaseModel):
 class DocumentRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    text: NonEmptyText = Field(description="The article: plain text, Markdown or HTML (see format).")
-    format: Literal["text", "markdown", "html"] = "text"
+    text: NonEmptyText | None = Field(None, description="The article: plain text, Markdown or HTML (see format).")
+    url: Annotated[str, Field(min_length=1, max_length=4000)] | None = Field(
+        None, description="Instead of text: an http(s) address; the page is fetched and reduced to its article."
+    )
+    format: Literal["auto", "text", "markdown", "html"] = Field(
+        "auto", description="auto: recognised from the content (an HTML page is read as HTML)."
+    )
     source: LanguageCode = "auto"
     target: LanguageCode = "en"
     title: str = Field(
@@ -126,6 +154,31 @@ class Sentence(BaseModel):
     flags: list[str]
     translation_start: int
     translation_end: int
+    origin: Literal["model", "memory", "human"] = Field(
+        "model", description="Where the translation comes from: the model, the translation memory, a person's edit."
+    )
+    machine: str = Field("", description="After a person's edit: the model's translation, for comparison.")
+    provenance: Literal["human", "memory", "cache", "model"] = Field(
+        "model", description="Where this run's text came from: origin, with 'cache' for a model sentence cached."
+    )
+
+
+class SentenceEdit(BaseModel):
+    """A person's translation of one sentence: stored in the document and approved into the translation memory."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    translation: Annotated[str, Field(min_length=1, max_length=5000)]
+    api_key: ApiKeyField
+
+
+class EditedSentence(BaseModel):
+    id: str = Field(description="The sentence, as b<block>-s<sentence> (both from 1).")
+    source: str
+    translation: str
+    origin: str
+    machine: str
+    block_translation: str = Field(description="The block's translation, joined again.")
 
 
 class Block(BaseModel):
@@ -158,6 +211,11 @@ class Document(BaseModel):
     )
     timings: dict[str, float]
     notes: list[str]
+    metadata: dict[str, str] = Field(
+        default_factory=dict,
+        description="Where a web article came from: source_url, url (canonical), title, author, date, sitename, "
+        "language, extractor; empty for text.",
+    )
 
 
 class DocumentLinks(BaseModel):
@@ -173,7 +231,7 @@ class DocumentStatus(BaseModel):
 
     id: str
     title: str
-    status: Literal["queued", "running", "done", "failed", "cancelled"]
+    status: JobStatus
     progress: float
     eta_seconds: float | None
     done_sentences: int
@@ -181,6 +239,7 @@ class DocumentStatus(BaseModel):
     source_language: str
     target_language: str
     word_count: int
+    source_url: str | None = Field(None, description="Where a web article came from (its fetched or canonical URL).")
     error: str | None
     created: float
     updated: float
@@ -199,7 +258,10 @@ class Health(BaseModel):
     status: Literal["ok"]
 
 
-DEGRADED_HELP = "Parts out of use (documents, keys, cache) with the reason; translation itself works."
+DEGRADED_HELP = (
+    "Parts out of use (documents, keys, cache, jobs: the job broker) with the reason; translation itself works."
+)
+BROKER_HELP = "With TRANSLATOR_BROKER_URL set: whether the job broker answers (reachable or unreachable)."
 
 
 class NotReady(BaseModel):
@@ -212,3 +274,4 @@ class Ready(BaseModel):
     status: Literal["ready", "degraded"]
     pairs: list[str]
     degraded: dict[str, str] = Field(default_factory=dict, description=DEGRADED_HELP)
+    broker: Literal["reachable", "unreachable"] | None = Field(None, description=BROKER_HELP)

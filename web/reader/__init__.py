@@ -9,6 +9,8 @@ shows only that key's documents (all of them for an admin key).
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from flask import (
     Blueprint,
     Flask,
@@ -25,18 +27,20 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
 from translator.detect import UNDETERMINED
-from translator.errors import InputError, ModelError, UnsupportedPairError
+from translator.errors import BrokerUnavailable, InputError, ModelError, TranslatorError, UnsupportedPairError
 from translator.exports import EXPORT_FORMATS, render
-from translator.formats import ARTICLE_SUFFIXES, FORMATS, format_for, load_article, to_article_text
+from translator.files import DOCUMENT_SUFFIXES, is_document
+from translator.files.store import download_name
 from translator.languages import check_pair, language_name
 from translator.models import INSTALL_COMMAND
+from translator.sources import ARTICLE_SUFFIXES, FORMATS, Article, is_url, read_article, read_url
+from translator.status import ACTIVE, JobStatus, is_active
 from translator.storage.documents import StoredDocument
 from web import limits
+from web.reader import edits, memory, signin
 from web.reader import errors as reader_errors
-from web.reader import signin
-from web.reader.errors import human_size, secure
+from web.reader.errors import human_size
 from web.reader.view import (
-    ACTIVE,
     format_time,
     iso_time,
     percent,
@@ -44,12 +48,15 @@ from web.reader.view import (
     reader_view,
     slug,
 )
-from web.services import services
+from web.security import secure
+from web.services import services, translated_files
 
 bp = Blueprint("reader", __name__)
 VIEWS = ("both", "original", "translation")
 EXPORT_LABELS = {"html": "HTML", "md": "Markdown", "tsv": "TSV", "json": "JSON", "xliff": "XLIFF 1.2"}
 DETECT_PREVIEW_CHARS = 20_000
+edits.register(bp)
+memory.register(bp)
 
 
 def init_app(app: Flask) -> None:
@@ -61,6 +68,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["isotime"] = iso_time
     app.jinja_env.filters["language"] = language_name
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.tests["active"] = is_active
+    app.jinja_env.globals["active_statuses"] = " ".join(ACTIVE)
 
 
 @bp.before_request
@@ -78,7 +87,9 @@ def _languages() -> tuple[list[tuple[str, str]], list[str], list[str]]:
     return pairs, sorted({s for s, _ in pairs}), sorted({t for _, t in pairs})
 
 
-def _home(error: str = "", status: int = 200, form: dict[str, str] | None = None) -> ResponseReturnValue:
+def _home(
+    error: str = "", status: int = 200, form: dict[str, str] | None = None, download: dict[str, str] | None = None
+) -> ResponseReturnValue:
     pairs, sources, targets = _languages()
     form = form or {}
     default_target = "en" if "en" in targets else (targets[0] if targets else "")
@@ -86,17 +97,20 @@ def _home(error: str = "", status: int = 200, form: dict[str, str] | None = None
         "text": form.get("text", ""),
         "source": form.get("source", "auto"),
         "target": form.get("target", default_target),
-        "format": form.get("format", "text"),
+        "format": form.get("format", "auto"),
+        "url": form.get("url", ""),
     }
     html = render_template(
         "home.html",
         error=error,
         accept=",".join(ARTICLE_SUFFIXES),
         install_command=INSTALL_COMMAND,
+        download=download,
         form=values,
         pairs=pairs,
         sources=sources,
         targets=targets,
+        document_suffixes=",".join(DOCUMENT_SUFFIXES),
         max_upload=human_size(services().settings.upload_max_bytes),
         max_upload_bytes=services().settings.upload_max_bytes,
         recent=services().store.recent(5, with_content=False, owner=limits.owner_scope()),
@@ -114,43 +128,75 @@ def home() -> ResponseReturnValue:
 @bp.post("/documents")
 def create() -> ResponseReturnValue:
     """Store the article, start its job and go to the reader (which shows progress)."""
-    form = {key: request.form.get(key, "") for key in ("text", "source", "target", "format")}
+    form = {key: request.form.get(key, "") for key in ("text", "source", "target", "format", "url")}
     upload = request.files.get("file")
     source, target = form["source"] or "auto", form["target"]
+    if upload is not None and upload.filename and is_document(upload.filename):
+        return _translated_file(form, upload)
     try:
-        text, input_format, title = _article_from(form, upload)
+        article, title = _article_from(form, upload)
         check_pair(_languages()[0], source, target)
         if source == "auto":
-            _check_detected(text, target)
+            _check_detected(article.text, target)
     except (InputError, ModelError) as error:  # a pair that is not installed, or no model at all
         return _home(str(error), 400, form)
     store, jobs = services().store, services().jobs
-    doc_id = store.create(text, source, target, input_format, title, owner=limits.creator())
-    jobs.submit(doc_id)
+    doc_id = store.create(
+        article.text, source, target, article.format, title, owner=limits.creator(), metadata=article.metadata
+    )
+    try:
+        jobs.submit(doc_id)
+    except BrokerUnavailable as error:  # nothing accepted: the form stays filled in for another try
+        store.delete(doc_id)
+        return _home(f"{error} Your article was not submitted.", 503, form)
     return redirect(url_for("reader.document", doc_id=doc_id), 303)
 
 
-def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[str, str, str]:
-    """(article text, input format, provisional title) from the pasted text or the uploaded file."""
-    pasted = form["text"]
+def _translated_file(form: dict[str, str], upload: FileStorage) -> ResponseReturnValue:
+    """A document or localisation file: translated now, in its own format, offered for download on the form."""
+    from translator.files.driver import translate_file  # lxml, polib: loaded once a file is sent
+
+    name = PurePath((upload.filename or "").replace("\\", "/")).name
+    try:
+        if form["text"].strip():
+            raise InputError("Paste an article or choose a file, not both: clear the text box or the file.")
+        source, target = form["source"] or "auto", form["target"]
+        check_pair(_languages()[0], source, target)
+        settings = services().settings
+        result = translate_file(services().translator, upload.read(), name, source, target, settings.file_max_chars)
+    except TranslatorError as error:
+        return _home(str(error), 400, form)
+    stored = translated_files().save(result.data, f"{PurePath(name).stem}.{target}{result.suffix}")
+    note = f"{result.segments} segment(s) translated"
+    if result.flagged:
+        note += f"; {result.flagged} had placeholders or formatting put back: review them"
+    download = {"url": url_for("api_info.download_file", name=stored), "name": download_name(stored), "note": note}
+    return _home(form=form, download=download)
+
+
+def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[Article, str]:
+    """(article, provisional title) from the pasted text, the uploaded file or the URL: exactly one of them."""
+    pasted, url = form["text"], form["url"].strip()
     filename = upload.filename if upload is not None else ""
-    if filename and pasted.strip():
-        raise InputError("Paste an article or choose a file, not both: clear the text box or the file.")
-    if upload is not None and filename:
-        text, fmt, title = load_article(upload.read(), filename), format_for(filename), filename
+    if sum(bool(given) for given in (pasted.strip(), filename, url)) > 1:
+        raise InputError("Paste an article, choose a file or give a web address: only one of them.")
+    settings = services().settings
+    fmt = form["format"] or "auto"
+    if fmt != "auto" and fmt not in FORMATS:
+        raise InputError(f"Unknown text format {fmt!r}; choose plain text, Markdown or HTML.")
+    if url:
+        if not is_url(url):
+            raise InputError("The web address must start with http:// or https://.")
+        article, title = read_url(url, settings), url
+    elif upload is not None and filename:
+        article, title = read_article(upload.read(), filename, settings=settings), filename
     else:
         if not pasted.strip():
-            raise InputError("Paste an article into the text box or choose a file to translate.")
-        fmt, title = form["format"] or "text", "Pasted article"
-        if fmt not in FORMATS:
-            raise InputError(f"Unknown text format {fmt!r}; choose plain text, Markdown or HTML.")
-        text = to_article_text(pasted, fmt)
-        if not text.strip():
-            raise InputError("The pasted HTML contains no article text.")
-    max_chars = services().settings.max_chars
-    if len(text) > max_chars:
-        raise InputError(f"The article has {len(text):,} characters; the limit is {max_chars:,}.")
-    return text, fmt, provisional_title(text, title)
+            raise InputError("Paste an article, choose a file or give a web address to translate.")
+        article, title = read_article(pasted, fmt=fmt, settings=settings, label="The pasted text"), "Pasted article"
+    if len(article.text) > settings.max_chars:
+        raise InputError(f"The article has {len(article.text):,} characters; the limit is {settings.max_chars:,}.")
+    return article, article.title or provisional_title(article.text, title)
 
 
 def _check_detected(text: str, target: str) -> None:
@@ -172,8 +218,11 @@ def _check_detected(text: str, target: str) -> None:
 def detect_preview() -> ResponseReturnValue:
     """What auto-detect would choose for the text typed so far (the home page asks as you paste)."""
     text = request.form.get("text", "")[:DETECT_PREVIEW_CHARS]
-    if request.form.get("format") == "html":
-        text = to_article_text(text, "html")
+    if text.strip():
+        try:
+            text = read_article(text, fmt=request.form.get("format") or "auto", settings=services().settings).text
+        except InputError as error:  # e.g. nested too deep: the same message the form would give
+            return jsonify(language=None, message=str(error))
     if len(text.strip()) < 20:
         return jsonify(language=None, message="Paste a few sentences to detect the language.")
     detection = services().translator.detector.detect(text)
@@ -247,13 +296,13 @@ def export(doc_id: str, fmt: str) -> ResponseReturnValue:
     if fmt not in EXPORT_FORMATS:
         abort(404)
     document = stored.document()
-    if stored.status != "done" or document is None:
+    if stored.status != JobStatus.DONE or document is None:
         return reader_errors.error_page(
             409, "The translation is not finished yet; exports are ready when it is.", "Not ready"
         )
     exported = render(document, fmt)
     name = f"{slug(document.title)}.{document.source_language}-{document.target_language}.{exported.extension}"
-    response = Response(exported.content, mimetype=exported.mimetype)
+    response = Response(exported.content, content_type=exported.content_type)  # charset included: not twice
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -268,11 +317,15 @@ def _back(stored: StoredDocument) -> ResponseReturnValue:
 def retranslate(doc_id: str) -> ResponseReturnValue:
     """Run the job again (after a model update, or a failure); the sentence cache makes repeats quick."""
     stored = _stored(doc_id)
-    if stored.status in ACTIVE:
+    if is_active(stored.status):
         flash(f"“{stored.title}” is already being translated.", "info")
         return _back(stored)
     services().store.requeue(doc_id)
-    services().jobs.submit(doc_id)
+    try:
+        services().jobs.submit(doc_id)
+    except BrokerUnavailable:  # queued: submitted as soon as the broker answers
+        flash(f"“{stored.title}” will be translated again once the job queue is back.", "info")
+        return _back(stored)
     flash(f"Translating “{stored.title}” again.", "info")
     return _back(stored)
 

@@ -1,4 +1,4 @@
-"""Error pages and security headers for the browser side.
+"""Error pages for the browser side (their security headers: ``web.security``).
 
 Error handlers are registered on the app (a 404 or 413 can happen before any
 blueprint is chosen), so they answer HTML only for browser paths and JSON
@@ -12,14 +12,11 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from web.security import secure
 from web.services import services
 
-API_PREFIXES = ("/api/", "/translate", "/detect", "/languages", "/frontend/", "/metrics", "/health", "/ready",
-                "/openapi", "/docs")  # fmt: skip
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
+API_PREFIXES = ("/api/", "/translate", "/download_file/", "/detect", "/languages", "/frontend/", "/metrics",
+                "/health", "/ready", "/openapi", "/docs")  # fmt: skip
 MESSAGES = {
     404: ("Not found", "There is no such page or document. It may have been deleted from the library."),
     405: ("Not allowed", "This address does not accept that kind of request."),
@@ -27,15 +24,6 @@ MESSAGES = {
     429: ("Too many requests", "This browser sent more requests than the server allows; wait a minute and try again."),
     500: ("Something went wrong", "The server could not finish this request. The error was logged."),
 }
-
-
-def secure(response: Response) -> Response:
-    """Headers for every HTML page: a strict CSP (no inline or foreign scripts), no sniffing, no framing."""
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    return response
 
 
 def is_api_path(path: str) -> bool:

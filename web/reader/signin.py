@@ -15,7 +15,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 
 from web import limits
-from web.reader.errors import secure
+from web.security import secure
 
 bp = Blueprint("signin", __name__)
 POLLED_ENDPOINTS = frozenset({"reader.status", "reader.live", "reader.detect_preview"})  # fetched by scripts

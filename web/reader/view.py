@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from translator.detect import UNDETERMINED
-from translator.document import Block, Detection, Document
+from translator.document import Block, Detection, Document, source_lines
 from translator.flags import FLAG_HELP
 from translator.languages import language_name
 from translator.models import provenance_demo_notice
+from translator.status import JobStatus, is_active
 from translator.storage.documents import StoredDocument
 
 KIND_LABELS = {"title": "Title", "subtitle": "Kicker", "byline": "Byline", "heading": "Heading",
-               "paragraph": "Paragraph", "footer": "Footer"}  # fmt: skip
-ACTIVE = ("queued", "running")
+               "paragraph": "Paragraph", "footer": "Footer", "comment": "Reader comment"}  # fmt: skip
 
 
 def percent(confidence: float) -> int:
@@ -49,6 +49,7 @@ class Run:
     text: str
     pair: str = ""
     flags: tuple[str, ...] = ()
+    origin: str = ""  # translation runs: "human" or "memory" when a person's text, shown quietly
 
 
 @dataclass
@@ -67,18 +68,19 @@ class Row:
     detection: str
     detection_warning: bool
     flags: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)  # sentences a person translated (edited here, or memory)
 
 
-def runs(text: str, spans: list[tuple[int, int, str, tuple[str, ...]]]) -> list[Run]:
+def runs(text: str, spans: list[tuple[int, int, str, tuple[str, ...], str]]) -> list[Run]:
     """Cut ``text`` at sentence offsets; offsets that do not fit the text give one plain run (never lose text)."""
     out: list[Run] = []
     position = 0
-    for start, end, pair, flags in spans:
+    for start, end, pair, flags, origin in spans:
         if start < position or end < start or end > len(text):
             return [Run(text)]
         if start > position:
             out.append(Run(text[position:start]))
-        out.append(Run(text[start:end], pair, flags))
+        out.append(Run(text[start:end], pair, flags, origin))
         position = end
     if position < len(text):
         out.append(Run(text[position:]))
@@ -87,18 +89,24 @@ def runs(text: str, spans: list[tuple[int, int, str, tuple[str, ...]]]) -> list[
 
 def _row(number: int, block: Block, ready: bool, source_language: str) -> Row:
     prefix = f"b{number}"
-    source = runs(block.source, [(s.start, s.end, f"{prefix}-s{i}", ()) for i, s in enumerate(block.sentences, 1)])
+    source = runs(block.source, [(s.start, s.end, f"{prefix}-s{i}", (), "") for i, s in enumerate(block.sentences, 1)])
     translation: list[Run] = []
     flags: list[str] = []
+    people: list[str] = []
     if ready:
         spans = [
-            (s.translation_start, s.translation_end, f"{prefix}-s{i}", tuple(s.flags))
+            (s.translation_start, s.translation_end, f"{prefix}-s{i}", tuple(s.flags), _quiet_origin(s.origin))
             for i, s in enumerate(block.sentences, 1)
         ]
         translation = runs(block.translation, spans)
         for index, sentence in enumerate(block.sentences, 1):
             for flag in sentence.flags:
                 flags.append(f"Sentence {index}: {FLAG_HELP.get(flag, flag)}")
+            if sentence.origin == "human":
+                machine = f"; machine version: {sentence.machine}" if sentence.machine else ""
+                people.append(f"Sentence {index}: corrected by a person{machine}")
+            elif sentence.origin == "memory":
+                people.append(f"Sentence {index}: from the translation memory (a person's approved translation)")
     detected = block.detected
     warning = bool(
         detected and not detected.inherited and (detected.language != source_language or detected.low_confidence)
@@ -116,7 +124,12 @@ def _row(number: int, block: Block, ready: bool, source_language: str) -> Row:
         detection=detection_text(detected) if detected else "",
         detection_warning=warning,
         flags=flags,
+        people=people,
     )
+
+
+def _quiet_origin(origin: str) -> str:
+    return origin if origin in ("human", "memory") else ""
 
 
 def _heading_level(block: Block) -> int:
@@ -130,6 +143,17 @@ def _heading_level(block: Block) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class SourceLine:
+    label: str
+    value: str
+    href: str  # empty unless value is an http(s) address (a page's canonical URL could be javascript:)
+
+
+def _web_address(value: str) -> bool:
+    return re.match(r"^https?://[^\s\"'<>]+$", value, re.IGNORECASE) is not None
+
+
 @dataclass
 class ReaderView:
     """Everything the reader page and its live fragment need, from one stored document."""
@@ -141,7 +165,7 @@ class ReaderView:
 
     @property
     def active(self) -> bool:
-        return self.stored.status in ACTIVE
+        return is_active(self.stored.status)
 
     @property
     def source_language(self) -> str:
@@ -181,11 +205,27 @@ class ReaderView:
         return provenance_demo_notice(self.provenance)
 
     @property
+    def source(self) -> list[SourceLine]:
+        """Where a web article came from (site, author, date, URLs); links only for http(s) addresses."""
+        metadata = self.document.metadata if self.document is not None else self.stored.source_metadata
+        lines = source_lines(metadata)
+        return [SourceLine(label, value, value if _web_address(value) else "") for label, value in lines]
+
+    @property
     def seconds(self) -> float | None:
-        if self.document is None or self.stored.status != "done":
+        if self.document is None or self.stored.status != JobStatus.DONE:
             return None
         total_ms = self.document.timings.get("total_ms")
         return round(total_ms / 1000, 2) if total_ms is not None else None
+
+    @property
+    def editable(self) -> bool:
+        """Sentences can be corrected once the translation is finished."""
+        return self.stored.status == "done" and self.document is not None
+
+    @property
+    def human_sentences(self) -> int:
+        return sum(1 for s in self.document.sentences if s.origin != "model") if self.document is not None else 0
 
     @property
     def cached_sentences(self) -> int:
@@ -194,7 +234,7 @@ class ReaderView:
 
 def reader_view(stored: StoredDocument) -> ReaderView:
     """The finished document, or while a job runs the partial one with its finished blocks marked ready."""
-    document = stored.document() if stored.status == "done" else None
+    document = stored.document() if stored.status == JobStatus.DONE else None
     done_sentences = len(document.sentences) if document is not None else 0
     if document is None:
         partial = stored.partial_document()
@@ -205,7 +245,7 @@ def reader_view(stored: StoredDocument) -> ReaderView:
         seen = 0
         for number, block in enumerate(document.blocks, 1):
             seen += len(block.sentences)
-            ready = stored.status == "done" or seen <= done_sentences
+            ready = stored.status == JobStatus.DONE or seen <= done_sentences
             rows.append(_row(number, block, ready, document.source_language))
     return ReaderView(stored, document, rows, sum(1 for row in rows if row.ready))
 

@@ -1,4 +1,4 @@
-"""Production gunicorn settings: one worker process with threads.
+"""Production gunicorn settings (``gunicorn --config web/gunicorn_conf.py``): one worker process with threads.
 
 CTranslate2 translators are not fork-safe and a model is large: threads in one
 process share the loaded model, and CTranslate2 spreads each batch over the
@@ -17,6 +17,9 @@ from translator.config import Settings
 workers = 1
 worker_class = "gthread"
 threads = Settings.from_env().threads
+# With gthread, `timeout` restarts a worker whose main loop stops answering; it never ends a request thread
+# that is busy or waiting for a slow client. Per-request bounds come from the proxy in front
+# (docker/nginx.conf: slow clients wait in nginx), the body limit and the input checks (check_html).
 timeout = 120
 graceful_timeout = 60
 keepalive = 5
