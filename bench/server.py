@@ -152,7 +152,8 @@ def load_levels(
 BARE = """
 import pathlib, sys
 import ctranslate2, pysbd, sentencepiece
-package, text_file, copies, beam, replicas, threads, batch = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
+package, text_file, batch_type = sys.argv[1], sys.argv[2], sys.argv[3]
+copies, beam, replicas, threads, batch = map(int, sys.argv[4:])
 package = pathlib.Path(package)
 translator = ctranslate2.Translator(str(package / "model"), device="cpu", compute_type="int8",
                                     inter_threads=replicas, intra_threads=threads)
@@ -162,19 +163,23 @@ if copies:
     sentences = [s.strip() for s in pysbd.Segmenter(language="de", clean=False).segment(text) if s.strip()]
     batch_text = sentences[:1] if copies < 0 else sentences * copies
     tokens = sorted((sp.encode(s, out_type=str) for s in batch_text), key=len, reverse=True)
-    translator.translate_batch(tokens, beam_size=beam, max_batch_size=batch)
+    translator.translate_batch(tokens, beam_size=beam, max_batch_size=batch, batch_type=batch_type)
 status = pathlib.Path("/proc/self/status").read_text()
 print(status.split("VmHWM:")[1].split()[0])
 """
 
 
-def bare_model_peak_kib(package: Path, copies: int, beam_size: int, layout: tuple[int, int, int] = (1, 0, 32)) -> int:
+def bare_model_peak_kib(
+    package: Path, copies: int, beam_size: int, layout: tuple[int, int, int] = (1, 0, 32), batch_type: str = "examples"
+) -> int:
     """A Python process with CTranslate2 alone: load the model, then translate `copies` x the seed in one call.
 
     copies 0: translate nothing; -1: one sentence (what the server's /ready does before it answers).
-    layout: (replicas, threads per replica, sub-batch size); the default is CTranslate2's own defaults.
+    layout: (replicas, threads per replica, sub-batch size in ``batch_type`` units: sentences or tokens);
+    the default is CTranslate2's own defaults.
     """
-    command = [sys.executable, "-c", BARE, str(package), str(SEED), str(copies), str(beam_size), *map(str, layout)]
+    command = [sys.executable, "-c", BARE, str(package), str(SEED), batch_type, str(copies), str(beam_size),
+               *map(str, layout)]  # fmt: skip
     return int(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
@@ -198,9 +203,7 @@ def raw_merging(settings: Any, rounds: int) -> dict[str, float]:
     for _ in range(max(rounds, 2)):
         for copies in times:
             started = time.perf_counter()
-            ceiling(
-                loaded.translator, loaded.tokenizer, sentences * copies, settings.beam_size, settings.max_batch_size
-            )
+            ceiling(loaded.translator, loaded.tokenizer, sentences * copies, settings.beam_size, settings)
             times[copies].append(time.perf_counter() - started)
     one, eight = statistics.median(times[1]), statistics.median(times[8])
     cores = os.cpu_count() or 1
@@ -250,12 +253,15 @@ def main() -> None:
     bare_loaded = bare_model_peak_kib(model.path, 0, settings.beam_size)
     bare_ready = bare_model_peak_kib(model.path, -1, settings.beam_size)
     bare_working = bare_model_peak_kib(model.path, max(CONCURRENCY), settings.beam_size)
-    from translator.engine import sub_batch_size
+    from translator.engine import ArgosEngine, batching_options
 
     replicas, threads = settings.thread_layout()
-    merged = len(seed_sentences()) * max(CONCURRENCY)
-    ours = (replicas, threads, sub_batch_size(merged, replicas, settings.max_batch_size))
-    bare_working_ours = bare_model_peak_kib(model.path, max(CONCURRENCY), settings.beam_size, ours)
+    tokenizer = ArgosEngine(settings).load("de", "en").tokenizer
+    merged = [len(tokenizer.encode(s)) for s in seed_sentences()] * max(CONCURRENCY)
+    options = batching_options(settings, merged, replicas)
+    ours = (replicas, threads, options["max_batch_size"])
+    batch_type = options.get("batch_type", "examples")
+    bare_working_ours = bare_model_peak_kib(model.path, max(CONCURRENCY), settings.beam_size, ours, batch_type)
     figures["bare_ctranslate2_peak_kib_translating_8_seeds_our_layout"] = bare_working_ours
     figures["bare_ctranslate2_peak_kib_loaded"] = bare_loaded
     figures["bare_ctranslate2_peak_kib_one_sentence"] = bare_ready

@@ -47,17 +47,17 @@ def prepare_naive() -> None:
     translation.underlying.sentencizer = PysbdSentencizer()
 
 
-def ceiling(translator: Any, tokenizer: Any, sentences: list[str], beam_size: int, tuned_largest: int = 0) -> None:
-    """One raw call in batches of 32; with tuned_largest (our TRANSLATOR_MAX_BATCH_SIZE), our sub-batch
-    size and longest-first order instead (translator/engine.py)."""
-    from translator.engine import sub_batch_size
+def ceiling(translator: Any, tokenizer: Any, sentences: list[str], beam_size: int, tuned: Any = None) -> None:
+    """One raw call in batches of 32; with ``tuned`` (Settings), our sub-batches (by tokens, or by
+    sentences when TRANSLATOR_MAX_BATCH_TOKENS is 0) and longest-first order instead (translator/engine.py)."""
+    from translator.engine import batching_options
 
     tokens = [tokenizer.encode(s) for s in sentences]
-    max_batch_size = 32
-    if tuned_largest:
+    options: dict[str, Any] = {"max_batch_size": 32}
+    if tuned is not None:
         tokens.sort(key=len, reverse=True)
-        max_batch_size = sub_batch_size(len(tokens), translator.num_translators, tuned_largest)
-    results = translator.translate_batch(tokens, beam_size=beam_size, max_batch_size=max_batch_size)
+        options = batching_options(tuned, [len(t) for t in tokens], translator.num_translators)
+    results = translator.translate_batch(tokens, beam_size=beam_size, **options)
     [tokenizer.decode(r.hypotheses[0]) for r in results]
 
 
@@ -82,7 +82,7 @@ def main() -> None:
     loaded = ArgosEngine(settings).load("de", "en")  # the same model and options, without our layers
     default_layout = ctranslate2.Translator(str(model.path / "model"), device="cpu", compute_type="int8")
     prepare_naive()
-    beam, largest = settings.beam_size, settings.max_batch_size
+    beam = settings.beam_size
     figures: dict[str, Any] = {"model": model.key, "beam_size": beam, "repeat": args.repeat}
     for name, text in german_texts().items():
         if name not in args.texts.split(","):
@@ -97,7 +97,7 @@ def main() -> None:
             {
                 "naive": lambda: naive(paragraphs),  # noqa: B023
                 "ceiling_default": lambda: ceiling(default_layout, loaded.tokenizer, sentences, beam),  # noqa: B023
-                "ceiling_tuned": lambda: ceiling(loaded.translator, loaded.tokenizer, sentences, beam, largest),  # noqa: B023
+                "ceiling_tuned": lambda: ceiling(loaded.translator, loaded.tokenizer, sentences, beam, settings),  # noqa: B023
                 "ours": lambda: ours.translate_document(text),  # noqa: B023
             },
             args.repeat,

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from tests.helpers import ROOT, SEED, TEST_MODEL
+from tests.redis_server import RedisServer
 from translator import Settings, Translator
 from translator.models import DEMO_KEY, check_package_file, install_from_file
 
@@ -68,6 +69,14 @@ def settings(tmp_path: Path, model_dir: Path) -> Settings:
 @pytest.fixture
 def translator(settings: Settings) -> Translator:
     return Translator(settings)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A fresh real redis-server on a free port on 127.0.0.1 (stopped afterwards; tests may stop and start it)."""
+    server = RedisServer(tmp_path / "redis").start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import pytest
 
 from tests.fakes import RecordingFakeEngineForUnitTests, SlowFakeEngineForUnitTests
 from tests.helpers import run_concurrently
+from translator.config import Settings
 from translator.errors import ModelError
 from translator.merging import MergingEngine
 
@@ -130,3 +131,23 @@ def test_sub_batches_keep_every_replica_busy_but_stay_wide_when_merged() -> None
     assert sub_batch_size(25, 2, 32) == 7, "a single article: four sub-batches for two replicas"
     assert sub_batch_size(200, 2, 32) == 16, "eight merged articles: 32 sentences in flight over both replicas"
     assert sub_batch_size(1, 2, 32) == 1
+
+
+def test_token_budget_bounds_the_tokens_in_flight_not_the_sentences() -> None:
+    from translator.engine import sub_batch_tokens
+
+    merged = [40] * 200  # eight merged articles: 8,000 source tokens
+    assert sub_batch_tokens(merged, 1, 1024) == 1024, "one replica: the whole budget per sub-batch"
+    assert sub_batch_tokens(merged, 2, 1024) == 512, "two replicas: the budget shared, 1,024 tokens in flight"
+    assert sub_batch_tokens([40] * 25, 2, 1024) == 250, "a single article: four sub-batches for two replicas"
+    assert sub_batch_tokens([300, 300], 2, 1024) == 150, "long sentences: each decoded alone by CTranslate2"
+    assert sub_batch_tokens([], 2, 1024) == 1 and sub_batch_tokens([3], 4, 2) == 1
+
+
+def test_ctranslate2_gets_token_batches_when_a_budget_is_set(settings: Settings) -> None:
+    from translator.engine import batching_options
+
+    tokens = batching_options(settings.with_overrides(max_batch_tokens=600), [50] * 40, 2)
+    assert tokens == {"max_batch_size": 300, "batch_type": "tokens"}
+    sentences = batching_options(settings.with_overrides(max_batch_tokens=0, max_batch_size=32), [1] * 200, 2)
+    assert sentences == {"max_batch_size": 16}

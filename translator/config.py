@@ -20,6 +20,7 @@ from translator.errors import ConfigError, InputError, TranslatorError
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
+CACHE_URL_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 def _default_data_dir() -> Path:
@@ -56,6 +57,13 @@ def _setting(
     return field(default=default, metadata=metadata)
 
 
+def check_cache_url(url: str) -> str:
+    """A Redis URL for the shared translation cache (redis://, rediss:// or unix://)."""
+    if not url.startswith(CACHE_URL_SCHEMES):
+        raise InputError(f"must start with one of {', '.join(CACHE_URL_SCHEMES)} (or be empty for SQLite)")
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime settings of the core; the web, API and CLI layers add none of their own here."""
@@ -71,6 +79,12 @@ class Settings:
         default_text="<data_dir>/models",
     )
     cache: bool = _setting(True, "Per-sentence translation cache (SQLite in the data directory): on or off.")
+    cache_url: str = _setting(
+        "",
+        "Redis URL (redis://host:6379/0) for a translation cache shared by every worker and machine; "
+        "empty: SQLite in the data directory.",
+        check=check_cache_url,
+    )
     memory: bool = _setting(
         True, "Translation memory of approved human translations (SQLite in the data directory), used before the model."
     )
@@ -85,7 +99,13 @@ class Settings:
         0, "CTranslate2 threads per replica; 0 divides the cores between the replicas.", minimum=0
     )
     max_batch_size: int = _setting(
-        32, "Most sentences decoded at once over all replicas (bounds working memory).", minimum=1
+        32, "Most sentences decoded at once over all replicas, when TRANSLATOR_MAX_BATCH_TOKENS is 0.", minimum=1
+    )
+    max_batch_tokens: int = _setting(
+        1024,
+        "Most source tokens decoded at once over all replicas (bounds working memory by length, not by count); "
+        "0: bound by TRANSLATOR_MAX_BATCH_SIZE sentences instead.",
+        minimum=0,
     )
     max_decoding_length: int = _setting(256, "Upper bound on tokens generated for one sentence.", minimum=1)
     max_chars: int = _setting(500_000, "Largest article, in characters, accepted by translate_document.", minimum=1)

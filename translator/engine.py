@@ -22,7 +22,7 @@ from translator.config import Settings
 from translator.errors import ModelError, StoreUnavailable, UnsupportedPairError
 from translator.languages import check_pair
 from translator.models import INSTALL_HINT, InstalledModel, find_model, list_models, load_argos_package
-from translator.storage.cache import SentenceCache, cache_key
+from translator.storage.cache import TranslationCache, cache_key
 from translator.storage.memory import TranslationMemory, normalize_source
 
 MAX_INPUT_TOKENS = 400
@@ -156,7 +156,7 @@ class ArgosEngine:
             target_prefix=[[prefix]] * len(order) if prefix else None,
             beam_size=max(self.settings.beam_size, count),
             num_hypotheses=count,
-            max_batch_size=sub_batch_size(len(order), loaded.translator.num_translators, self.settings.max_batch_size),
+            **batching_options(self.settings, [len(p) for p in pieces], loaded.translator.num_translators),
             max_decoding_length=self.settings.max_decoding_length,
             replace_unknowns=True,
         )
@@ -175,6 +175,32 @@ class ArgosEngine:
                 if text:
                     joined[index][rank].append(text)
         return [[" ".join(parts) for parts in by_rank] for by_rank in joined]
+
+
+def batching_options(settings: Settings, lengths: Sequence[int], replicas: int) -> dict[str, Any]:
+    """CTranslate2's sub-batch options for inputs of these token lengths: by tokens when a budget is set."""
+    if settings.max_batch_tokens > 0:
+        return {
+            "max_batch_size": sub_batch_tokens(lengths, replicas, settings.max_batch_tokens),
+            "batch_type": "tokens",
+        }
+    return {"max_batch_size": sub_batch_size(len(lengths), replicas, settings.max_batch_size)}
+
+
+def sub_batch_tokens(lengths: Sequence[int], replicas: int, budget: int) -> int:
+    """Source tokens per CTranslate2 sub-batch.
+
+    Decoding memory grows with the tokens of the sentences in flight (times the beam),
+    not with their number: 16 long sentences need several times what 16 short ones
+    need. So ``budget`` tokens are in flight over all replicas together, split evenly;
+    with several replicas a call is still cut into at least two sub-batches per replica
+    (a single article keeps every replica busy). A sentence longer than its share is
+    decoded alone (CTranslate2 never splits one), so no budget stops a call.
+    """
+    share = budget // max(replicas, 1)
+    if replicas > 1:
+        share = min(share, math.ceil(sum(lengths) / (2 * replicas)))
+    return max(share, 1)
 
 
 def sub_batch_size(sentences: int, replicas: int, largest: int) -> int:
@@ -237,12 +263,12 @@ class MemoryEngine(EngineWrapper):
 class CachedEngine(EngineWrapper):
     """Wraps an engine with the persistent sentence cache; only misses reach the model, in one batch."""
 
-    def __init__(self, engine: Engine, cache: SentenceCache) -> None:
+    def __init__(self, engine: Engine, cache: TranslationCache) -> None:
         super().__init__(engine)
         self.cache = cache
 
     def describe(self) -> dict[str, Any]:
-        return {**self.engine.describe(), "cache": str(self.cache.path)}
+        return {**self.engine.describe(), "cache": self.cache.location}
 
     def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
         model = self.engine.model_for(source, target)

@@ -28,7 +28,7 @@ from translator.glossary import Glossary, translate_with_terms
 from translator.merging import MergingEngine
 from translator.models import InstalledModel, demo_notice
 from translator.segment import parse_blocks, split_sentences
-from translator.storage.cache import SentenceCache
+from translator.storage.cache import TranslationCache, open_cache
 from translator.storage.glossary import GlossaryStore, glossary_store_path
 from translator.storage.memory import TranslationMemory, memory_path
 
@@ -45,8 +45,9 @@ class Translator:
         self.detector = LanguageDetector()
 
     @cached_property
-    def cache(self) -> SentenceCache | None:
-        return SentenceCache(self.settings.cache_path) if self.settings.cache else None
+    def cache(self) -> TranslationCache | None:
+        """SQLite in the data directory, or Redis shared by many workers (``TRANSLATOR_CACHE_URL``), or none."""
+        return open_cache(self.settings)
 
     @cached_property
     def glossaries(self) -> GlossaryStore:

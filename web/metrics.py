@@ -43,10 +43,15 @@ class CacheCollector(Collector):
         cache = self.translator.cache
         hits = CounterMetricFamily("translator_cache_hits", "Sentences found in the translation cache.")
         misses = CounterMetricFamily("translator_cache_misses", "Sentences the model had to translate.")
+        errors = CounterMetricFamily(
+            "translator_cache_errors", "Cache operations that failed (damaged file, Redis unreachable): misses."
+        )
         hits.add_metric([], cache.hits if cache is not None else 0)
         misses.add_metric([], cache.misses if cache is not None else 0)
+        errors.add_metric([], cache.errors if cache is not None else 0)
         yield hits
         yield misses
+        yield errors
 
 
 class JobsCollector(Collector):

@@ -1,9 +1,12 @@
-"""Persistent per-sentence translation cache in SQLite.
+"""The translation caches: one interface, and the default implementation in SQLite.
 
 Keyed by model name + version + decoding options + language pair + source
 sentence, so a repeated sentence (in one article, or across an archive) is
-translated once. WAL mode and a busy timeout let several threads and
-processes share one file.
+translated once. The SQLite cache lives in the data directory (WAL mode and a
+busy timeout let several threads and processes share one file); with
+``TRANSLATOR_CACHE_URL`` the same entries live in Redis instead
+(translator/storage/redis_cache.py), shared by workers on many machines.
+Neither ever stops a translation: a cache that cannot answer is a miss.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ import hashlib
 import sqlite3
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
-from contextlib import suppress
 from pathlib import Path
 
+from translator.config import Settings
 from translator.errors import StoreUnavailable
 from translator.storage.sqlite import Database, Migration
 
@@ -59,8 +63,77 @@ def cache_key(model_key: str, source_language: str, target_language: str, senten
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-class SentenceCache:
-    """A thread-safe sentence cache that never stops translation.
+# (key, model, source_language, target_language, source, translation)
+CacheRow = tuple[str, str, str, str, str, str]
+
+
+class TranslationCache(ABC):
+    """What the pipeline needs from a cache, wherever it lives; counts what metrics report.
+
+    ``hits``/``misses`` count sentences looked up; ``errors`` counts operations the
+    cache could not serve (damaged file, unreachable server): each was a miss or a
+    lost write, never a failed translation.
+    """
+
+    def __init__(self) -> None:
+        self._counts = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+        self.errors = 0
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the entries live, for provenance and logs (no password)."""
+
+    @abstractmethod
+    def get_many(self, keys: Sequence[str]) -> dict[str, str]:
+        """The cached translations of those keys that have one."""
+
+    @abstractmethod
+    def put_many(self, rows: Iterable[CacheRow]) -> None:
+        """Keep new translations (best effort)."""
+
+    @abstractmethod
+    def get_document(self, key: str) -> str | None:
+        """A whole translated article (JSON) by its key: a repeated article skips segmentation and detection too."""
+
+    @abstractmethod
+    def put_document(self, key: str, document: str) -> None:
+        """Keep a whole translated article (best effort)."""
+
+    @abstractmethod
+    def problem(self) -> str | None:
+        """Why the cache is out of use (None while it works)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release files or connections."""
+
+    def _count(self, keys: Sequence[str], found: dict[str, str]) -> None:
+        with self._counts:
+            hits = sum(1 for key in keys if key in found)
+            self.hits += hits
+            self.misses += len(keys) - hits
+
+    def _count_error(self) -> None:
+        with self._counts:
+            self.errors += 1
+
+
+def open_cache(settings: Settings) -> TranslationCache | None:
+    """The cache these settings ask for: none, Redis (``TRANSLATOR_CACHE_URL``) or SQLite in the data directory."""
+    if not settings.cache:
+        return None
+    if settings.cache_url:
+        from translator.storage.redis_cache import RedisCache  # redis-py is imported only when configured
+
+        return RedisCache(settings.cache_url)
+    return SentenceCache(settings.cache_path)
+
+
+class SentenceCache(TranslationCache):
+    """A thread-safe sentence cache in SQLite that never stops translation.
 
     A damaged file is moved aside and a fresh one started (``Database``'s cache
     policy); the lookup that found the damage counts as a miss, so the sentences
@@ -68,11 +141,13 @@ class SentenceCache:
     """
 
     def __init__(self, path: Path) -> None:
+        super().__init__()
         self.path = path
         self._db = Database(path, MIGRATIONS, label=f"sentence cache ({path.name})", recreate=True)
-        self._counts = threading.Lock()
-        self.hits = 0
-        self.misses = 0
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -85,32 +160,32 @@ class SentenceCache:
                     found.update(connection.execute(query, chunk).fetchall())
         except StoreUnavailable:
             found = {}  # nothing read from a damaged file counts
-        with self._counts:
-            self.hits += sum(1 for key in keys if key in found)
-            self.misses += sum(1 for key in keys if key not in found)
+            self._count_error()
+        self._count(keys, found)
         return found
 
-    def put_many(self, rows: Iterable[tuple[str, str, str, str, str, str]]) -> None:
-        """Rows are (key, model, source_language, target_language, source, translation)."""
+    def put_many(self, rows: Iterable[CacheRow]) -> None:
         now = time.time()
         values = [(*row, now) for row in rows]
         try:
             with self._db.transaction() as connection:
                 connection.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?)", values)
         except StoreUnavailable:
-            pass  # a cache that could not keep them: the next run translates them again
+            self._count_error()  # a cache that could not keep them: the next run translates them again
 
     def get_document(self, key: str) -> str | None:
-        """A whole translated article (JSON) by its key: a repeated article skips segmentation and detection too."""
         try:
             rows = self._db.execute(f"SELECT document FROM {DOCUMENT_TABLE} WHERE key = ?", (key,))
         except StoreUnavailable:
+            self._count_error()
             return None
         return str(rows[0][0]) if rows else None
 
     def put_document(self, key: str, document: str) -> None:
-        with suppress(StoreUnavailable):
+        try:
             self._db.change(f"INSERT OR REPLACE INTO {DOCUMENT_TABLE} VALUES (?, ?, ?)", (key, document, time.time()))
+        except StoreUnavailable:
+            self._count_error()
 
     def problem(self) -> str | None:
         """Why the cache is out of use (None while it works); damage found here is repaired here."""
