@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from tests.helpers import ROOT, SEED, TEST_MODEL
-from tests.redis_server import RedisServer
+from tests.helpers import ROOT, SEED, TEST_MODEL, RedisServer
 from translator import Settings, Translator
 from translator.models import DEMO_KEY, check_package_file, install_from_file
 
@@ -74,7 +73,7 @@ def translator(settings: Settings) -> Translator:
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     """A fresh real redis-server on a free port on 127.0.0.1 (stopped afterwards; tests may stop and start it)."""
-    server = RedisServer(tmp_path / "redis").start()
+    server = RedisServer(tmp_path / "redis", persistent=False).start()
     yield server
     server.stop()
 

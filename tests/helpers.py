@@ -7,6 +7,7 @@ import http.server
 import io
 import ipaddress
 import json
+import shutil
 import signal
 import socket
 import subprocess
@@ -112,30 +113,36 @@ class Gunicorn:
 
 
 class RedisServer:
-    """Debian's redis-server on a free port on 127.0.0.1, with its append-only file in ``directory``.
+    """Debian's redis-server on a free port on 127.0.0.1; ``stop()`` and ``start()`` again keep the port.
 
-    Persistence is on (as in production): a stop with SIGTERM writes the file and a start on the same
-    directory brings back the queue and the results.
+    ``persistent`` (as in production, for the job tests): an append-only file in ``directory``, so a stop with
+    SIGTERM and a start bring back the queue and the results. Without it (the cache tests) a restart is empty.
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, persistent: bool = True) -> None:
+        executable = shutil.which("redis-server")
+        if executable is None:
+            raise RuntimeError("redis-server is not installed: run tools/ensure-redis.sh (make test does)")
+        self.executable = executable
         self.directory = directory
+        self.persistent = persistent
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def start(self) -> RedisServer:
         self.directory.mkdir(parents=True, exist_ok=True)
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
-                   "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "yes"]  # fmt: skip
-        log = (self.directory / "redis.log").open("ab")
-        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        append = ["--appendonly", "yes", "--appendfsync", "always"] if self.persistent else ["--appendonly", "no"]
+        command = [self.executable, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
+                   "--save", "", *append, "--protected-mode", "yes", "--daemonize", "no"]  # fmt: skip
+        with (self.directory / "redis.log").open("ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and self.process.poll() is None:
             with socket.socket() as sock:
                 if sock.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
+                    return self
+            time.sleep(0.02)
         raise RuntimeError(f"redis-server did not start on port {self.port}")
 
     def stop(self) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.redis_server import RedisServer
+from tests.helpers import RedisServer
 from translator import Settings, Translator
 from translator.document import Document
 from translator.errors import ConfigError
