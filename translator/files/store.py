@@ -32,6 +32,11 @@ class FileStore:
         write_atomic(self.directory / name, data)
         return name
 
+    def save_translation(self, data: bytes, original: str, target: str, suffix: str) -> str:
+        """Store a translated file under the name it is given back as: ``brief.docx`` → ``brief.en.docx``."""
+        stem = PurePath(original.replace("\\", "/")).stem
+        return self.save(data, f"{stem}.{target}{suffix}")
+
     def path(self, name: str) -> Path | None:
         """The stored file for a download name, or None when unknown, malformed or expired."""
         self.clean()

@@ -53,8 +53,7 @@ def translate_file_view() -> ResponseReturnValue:
     except TranslatorError as error:
         fail(500, f"Cannot translate file: {error}")
     count_characters("libretranslate", result.characters)
-    stem = PurePath(name).stem
-    stored = translated_files().save(result.data, f"{stem}.{target}{result.suffix}")
+    stored = translated_files().save_translation(result.data, name, target, result.suffix)
     return {"translatedFileUrl": url_for("api_info.download_file", name=stored, _external=True)}
 
 

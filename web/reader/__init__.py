@@ -175,7 +175,7 @@ def _translated_file(form: dict[str, str], upload: FileStorage) -> ResponseRetur
         )  # fmt: skip
     except TranslatorError as error:
         return _home(str(error), 400, form)
-    stored = translated_files().save(result.data, f"{PurePath(name).stem}.{target}{result.suffix}")
+    stored = translated_files().save_translation(result.data, name, target, result.suffix)
     note = f"{result.segments} segment(s) translated"
     if result.flagged:
         note += f"; {result.flagged} had placeholders or formatting put back: review them"
