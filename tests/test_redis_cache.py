@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from tests.helpers import RedisServer
 from translator import Settings, Translator
+from translator.cli import main
 from translator.document import Document
 from translator.errors import ConfigError
 from translator.storage import redis_cache
@@ -144,3 +148,23 @@ def test_entries_are_plain_strings_without_expiry(redis_server: RedisServer) -> 
     assert cache.get_many(["k1", "k2"]) == {"k1": "Hello"} and (cache.hits, cache.misses) == (1, 1)
     raw.close()
     cache.close()
+
+
+def test_dry_run_counts_sentences_in_the_redis_cache_as_done(
+    settings: Settings, redis_server: RedisServer, seed_text: str, model_dir: Path, tmp_path: Path
+) -> None:
+    """A batch machine with TRANSLATOR_CACHE_URL plans against Redis, not an empty local SQLite file."""
+    on_redis(settings, "worker", redis_server).translate_document(seed_text, "de", "en")
+    articles = tmp_path / "in"
+    articles.mkdir()
+    (articles / "seed.txt").write_text(seed_text, encoding="utf-8")
+    data = tmp_path / "batch-data"
+    env = {"TRANSLATOR_DATA_DIR": str(data), "TRANSLATOR_MODEL_DIR": str(model_dir),
+           "TRANSLATOR_CACHE_URL": redis_server.url}  # fmt: skip
+    result = CliRunner().invoke(main, ["batch", str(articles), "--out", str(tmp_path / "out"), "--dry-run"], env=env)
+    assert result.exit_code == 0, result.output
+    counts = re.search(r"in (\d+) sentences; (\d+) of those sentences are already in the sentence cache", result.output)
+    assert counts is not None, result.output
+    assert int(counts.group(1)) > 0 and counts.group(1) == counts.group(2), result.output
+    assert "0 need the model" in result.output
+    assert not (data / "cache.sqlite3").exists()

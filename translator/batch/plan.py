@@ -9,7 +9,7 @@ and sentences already in the cache are not counted as work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from translator.batch.work import Loaded, Options, load_item, read_input, unchan
 from translator.config import Settings
 from translator.engine import ArgosEngine, CachedEngine, Engine, EngineWrapper, Translation
 from translator.pipeline import Translator
-from translator.storage.cache import SentenceCache
+from translator.storage.cache import CacheRow, TranslationCache, open_cache
 
 # An assumed speed, not a measurement: roughly what an Argos base-size model (Transformer, int8,
 # beam 2) manages on a 2-4 core laptop CPU. The dry run says so next to the estimate.
@@ -44,31 +44,50 @@ class CountingEngine(EngineWrapper):
         return [[""] for _ in sentences]
 
 
-class MemoryOverlayCache(SentenceCache):
-    """Reads the real cache (if there is one) and keeps new entries in memory only."""
+class MemoryOverlayCache(TranslationCache):
+    """Reads the real cache (SQLite or Redis, if there is one) and keeps new entries in memory only."""
 
-    def __init__(self, real: SentenceCache | None, path: Path) -> None:  # no super().__init__: opens no file
+    def __init__(self, real: TranslationCache | None, location: str) -> None:
+        super().__init__()
         self.real = real
-        self.path = path
-        self.hits = 0
-        self.misses = 0
+        self._location = location
         self._memory: dict[str, str] = {}
+
+    @property
+    def location(self) -> str:
+        return self._location
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         found = self.real.get_many(keys) if self.real is not None else {}
         found.update({key: self._memory[key] for key in keys if key in self._memory})
         return found
 
-    def put_many(self, rows: Iterable[tuple[str, str, str, str, str, str]]) -> None:
+    def put_many(self, rows: Iterable[CacheRow]) -> None:
         for key, *_, translation in rows:
             self._memory[key] = translation
 
+    def get_document(self, key: str) -> str | None:
+        return None  # the dry run counts sentences: a whole-article hit would hide them
+
+    def put_document(self, key: str, document: str) -> None:
+        return None
+
+    def problem(self) -> str | None:
+        return self.real.problem() if self.real is not None else None
+
     def __len__(self) -> int:
-        return len(self.real) if self.real is not None else 0
+        return len(self.real) if isinstance(self.real, Sized) else 0
 
     def close(self) -> None:
         if self.real is not None:
             self.real.close()
+
+
+def existing_cache(settings: Settings) -> TranslationCache | None:
+    """The cache a real run would read, without creating one: a missing SQLite file is no cache yet."""
+    if not settings.cache or (not settings.cache_url and not settings.cache_path.exists()):
+        return None
+    return open_cache(settings)
 
 
 @dataclass
@@ -94,9 +113,9 @@ class Plan:
 
 def plan(settings: Settings, items: list[Item], manifest: Manifest, options: Options) -> Plan:
     """Counts for a dry run; creates no cache or output file."""
-    real_cache = SentenceCache(settings.cache_path) if settings.cache and settings.cache_path.exists() else None
+    real_cache = existing_cache(settings)
     counter = CountingEngine(ArgosEngine(settings))
-    overlay = MemoryOverlayCache(real_cache, settings.cache_path)
+    overlay = MemoryOverlayCache(real_cache, real_cache.location if real_cache else str(settings.cache_path))
     engine: Engine = CachedEngine(counter, overlay) if settings.cache else counter  # as the real run would
     dry = Translator(settings.with_overrides(cache=False), engine=engine)
     result = Plan(files=len(items), cache_entries=len(overlay))
