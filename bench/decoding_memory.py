@@ -48,38 +48,42 @@ def main() -> None:
     configurations.update({f"tokens{b}": {"TRANSLATOR_MAX_BATCH_TOKENS": str(b)} for b in budgets})
     body = {"q": SEED.read_text(encoding="utf-8"), "source": "de", "target": "en", "format": "text"}
     samples: dict[str, dict[str, list[float]]] = {
-        name: {"rest_mib": [], "peak_mib": [], "rps": []} for name in configurations
+        name: {"rest_mib": [], "peak_mib": [], "rps": [], "cpu_s_per_request": []} for name in configurations
     }
     for round_ in range(args.rounds):
         for name, env in configurations.items():
             server = Server({**os.environ, **env, "TRANSLATOR_CACHE": "off", "TRANSLATOR_BEAM_SIZE": str(args.beam)})
             try:
-                rest = server.worker_peak_kib()
+                rest, cpu_before = server.worker_peak_kib(), server.worker_cpu_seconds()
                 times, elapsed = load(server.url + "/translate", body, args.clients, args.requests)
-                peak = server.worker_peak_kib()
+                peak, cpu = server.worker_peak_kib(), server.worker_cpu_seconds() - cpu_before
             finally:
                 server.stop()
             samples[name]["rest_mib"].append(rest / MIB)
             samples[name]["peak_mib"].append(peak / MIB)
             samples[name]["rps"].append(args.requests / elapsed)
+            samples[name]["cpu_s_per_request"].append(cpu / args.requests)
             print(f"round {round_ + 1} {name:<9}: at rest {rest / MIB:.0f} MiB, peak {peak / MIB:.0f} MiB, "
-                  f"{args.requests / elapsed:.3f} requests/s, slowest {max(times):.1f} s")  # fmt: skip
+                  f"{args.requests / elapsed:.3f} requests/s, {cpu / args.requests:.1f} CPU s/request "
+                  f"({cpu / elapsed / (os.cpu_count() or 1):.0%} of the cores busy), "
+                  f"slowest {max(times):.1f} s")  # fmt: skip
     figures: dict[str, Any] = {
         "model": model.key, "beam": args.beam, "clients": args.clients, "requests": args.requests,
         "rounds": args.rounds, "cores": os.cpu_count(),
     }  # fmt: skip
     for name, values in samples.items():
         for key, series in values.items():
-            figures[f"{name}_{key}"] = round(statistics.median(series), 3 if key == "rps" else 1)
+            figures[f"{name}_{key}"] = round(statistics.median(series), 1 if key.endswith("_mib") else 3)
     for name in list(configurations)[1:]:
-        for key in ("peak_mib", "rps"):
+        for key in ("peak_mib", "rps", "cpu_s_per_request"):
             figures[f"ratio_{key}_{name}_over_sentences"] = round(
                 figures[f"{name}_{key}"] / figures[f"sentences_{key}"], 2
             )
         print(
             f"{name}: peak RSS under {args.clients} clients at beam {args.beam} "
             f"{figures[f'ratio_peak_mib_{name}_over_sentences']}x by sentences, "
-            f"requests/s {figures[f'ratio_rps_{name}_over_sentences']}x"
+            f"requests/s {figures[f'ratio_rps_{name}_over_sentences']}x, "
+            f"CPU s/request {figures[f'ratio_cpu_s_per_request_{name}_over_sentences']}x"
         )
     report("memory", figures)
 

@@ -93,6 +93,10 @@ class Server:
     def worker_peak_kib(self) -> int:
         return sum(rss_kib(pid) for pid in children(self.process.pid))
 
+    def worker_cpu_seconds(self) -> float:
+        """CPU time used by the worker processes: unlike wall time, barely changed by other load on the machine."""
+        return cpu_seconds(children(self.process.pid))
+
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=60)
