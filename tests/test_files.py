@@ -197,6 +197,25 @@ def test_translated_xliff_validates_against_the_oasis_schema(translator: Transla
     validate_xliff(translate_file(translator, XLIFF_INPUTS[version], "app.xlf", "de", "en").data)
 
 
+MARKER = r"\[X\d+X\]"
+# A model that loses, doubles or moves the inline codes' markers: the target must stay valid all the same.
+MISBEHAVING_MODELS: dict[str, Callable[[str], str]] = {
+    "drops-codes": lambda s: re.sub(MARKER, "", s),
+    "doubles-codes": lambda s: re.sub(f"({MARKER})", r"\1 \1", s),
+    "reverses-codes": lambda s: " ".join(reversed(re.split(f"({MARKER})", s))),
+    "codes-to-front": lambda s: "".join(re.findall(MARKER, s)) + re.sub(MARKER, "", s),
+}
+
+
+@pytest.mark.parametrize("model", MISBEHAVING_MODELS)
+@pytest.mark.parametrize("version", XLIFF_INPUTS)
+def test_xliff_stays_valid_whatever_the_model_does_to_codes(tmp_path: Path, version: str, model: str) -> None:
+    data = translate_file(
+        _faked_rewrite(tmp_path, MISBEHAVING_MODELS[model]), XLIFF_INPUTS[version], "a.xlf", "de", "en"
+    )
+    validate_xliff(data.data)
+
+
 def test_xliff_12_target_follows_seg_source(translator: Translator) -> None:
     out = etree.fromstring(translate_file(translator, XLIFF_12_SEGMENTED, "app.xlf", "de", "en").data)
     units = out.findall(".//x:trans-unit", NS12)
@@ -408,7 +427,7 @@ def test_pptx_paragraph_end_properties_stay_last(tmp_path: Path) -> None:
     box.paragraphs[0]._p.get_or_add_endParaRPr()
     buffer = io.BytesIO()
     presentation.save(buffer)
-    to_front = _faked_rewrite(tmp_path, lambda s: "".join(re.findall(r"\[X\d+X\]", s)) + re.sub(r"\[X\d+X\]", "", s))
+    to_front = _faked_rewrite(tmp_path, MISBEHAVING_MODELS["codes-to-front"])
     result = translate_file(to_front, buffer.getvalue(), "deck.pptx", "de", "en")
     slide = etree.fromstring(_members(result.data)["ppt/slides/slide1.xml"])
     [paragraph] = [p for p in slide.iter(f"{{{A}}}p") if len(p)]
