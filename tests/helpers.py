@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.server
 import io
 import ipaddress
@@ -21,12 +22,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from translator.cli.serve import gunicorn_command
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 TEST_MODEL = ROOT / ".cache" / "test-model" / "translate-de_en-test.argosmodel"
 SEED = FIXTURES / "alibaba_de.txt"
+XLIFF_SCHEMAS = FIXTURES / "xliff-schemas"  # the OASIS XSDs and the W3C xml.xsd they import (see its README)
 
 # An article whose every line tries to run script in a page that shows it.
 HOSTILE = (
@@ -265,3 +269,44 @@ def zip_of(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+# Each XLIFF namespace, with the version attribute values it covers, and the official schema that validates it.
+# XLIFF 2.1 and 2.2 keep 2.0's core namespace, and the 2.0 core schema leaves ``version`` untyped.
+XLIFF_SCHEMA_FILES = {
+    "urn:oasis:names:tc:xliff:document:1.2": (("1.2",), "xliff-core-1.2-strict.xsd"),
+    "urn:oasis:names:tc:xliff:document:2.0": (("2.0", "2.1", "2.2"), "xliff-core-2.0.xsd"),
+}
+# Where the schemas import xml.xsd from: the W3C address (1.2) and OASIS' folder layout (2.0).
+XML_XSD_LOCATIONS = ("http://www.w3.org/2001/xml.xsd", "/informativeCopiesOf3rdPartySchemas/w3c/xml.xsd")
+
+
+class _LocalXmlXsd(etree.Resolver):
+    """Answers the schemas' import of xml.xsd with the local copy, so validation never reaches the network."""
+
+    def resolve(self, system_url: str | None, public_id: str | None, context: object) -> Any:
+        if system_url and system_url.endswith(XML_XSD_LOCATIONS):
+            return self.resolve_filename(str(XLIFF_SCHEMAS / "xml.xsd"), context)
+        if system_url and Path(system_url).parent == XLIFF_SCHEMAS:
+            return None  # the schema file itself, read from disk as usual
+        raise AssertionError(f"an XLIFF schema imports {system_url!r}, which tests/fixtures/xliff-schemas lacks")
+
+
+@functools.cache
+def xliff_schema(filename: str) -> etree.XMLSchema:
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    parser.resolvers.add(_LocalXmlXsd())
+    return etree.XMLSchema(etree.parse(str(XLIFF_SCHEMAS / filename), parser))
+
+
+def validate_xliff(data: bytes) -> None:
+    """Fail unless ``data`` is XLIFF 1.2 or 2.x valid against the official OASIS schema of its namespace."""
+    root = etree.fromstring(data, etree.XMLParser(no_network=True, resolve_entities=False))
+    namespace, version = etree.QName(root).namespace, root.get("version")
+    assert namespace in XLIFF_SCHEMA_FILES, f"not an XLIFF namespace: {root.tag}"
+    versions, filename = XLIFF_SCHEMA_FILES[namespace]
+    assert version in versions, f"XLIFF version {version!r} does not belong to namespace {namespace}"
+    schema = xliff_schema(filename)
+    assert schema.validate(root), f"invalid against {filename}:\n" + "\n".join(
+        f"line {error.line}: {error.message}" for error in schema.error_log
+    )

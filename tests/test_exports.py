@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import validate_xliff
 from translator import Translator
 from translator.document import RUN_FIELDS, Block, Detection, Document, Sentence
 from translator.errors import InputError
@@ -69,12 +70,38 @@ def test_json_is_the_core_document_without_run_fields(document: Document) -> Non
 
 
 def test_xliff_is_valid_and_aligned(document: Document) -> None:
-    root = ET.fromstring(render(document, "xliff").content)
+    content = render(document, "xliff").content
+    validate_xliff(content)
+    root = ET.fromstring(content)
     ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
     units = root.findall(".//x:trans-unit", ns)
     assert len(units) == len(document.sentences)
     assert units[0].find("x:source", ns).text == document.sentences[0].source  # type: ignore[union-attr]
     assert root.find("x:file", ns).get("source-language") == "de"  # type: ignore[union-attr]
+
+
+def test_xliff_of_edits_memory_flags_and_page_metadata_is_valid() -> None:
+    """Every branch of the export at once: a person's edit with the model's version kept as <alt-trans>, a
+    translation from the memory, flags as notes, the page's metadata as header notes; the tool is declared."""
+    document = document_of("Titel", [("Erster Satz.", "First."), ("Zweiter Satz.", "Second.")], ["flag <b>"])
+    edited, remembered = document.sentences[1], document.sentences[2]
+    edited.origin, edited.machine, remembered.origin = "human", "Frist.", "memory"
+    document.metadata = {"source_url": "https://example.com/a?b=1&c=<2>", "sitename": "<Svg Onload=Alert(2)>"}
+    content = render(document, "xliff").content
+    validate_xliff(content)
+    root = ET.fromstring(content)
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    file = root.find("x:file", ns)
+    assert file is not None and file.find("x:header/x:tool", ns).get("tool-id") == file.get("tool-id")  # type: ignore[union-attr]
+    assert [note.text for note in file.findall("x:header/x:note", ns)][1] == "Site: <Svg Onload=Alert(2)>"
+    states = [unit.find("x:target", ns).attrib for unit in root.iter(f"{{{ns['x']}}}trans-unit")]  # type: ignore[union-attr]
+    assert states == [
+        {"state": "needs-review-translation"},
+        {"state": "translated"},
+        {"state": "translated", "state-qualifier": "leveraged-tm"},
+    ]
+    assert root.find(".//x:alt-trans/x:target", ns).text == "Frist."  # type: ignore[union-attr]
+    assert root.find(".//x:trans-unit/x:note[@from='quality-check']", ns).text == "flag <b>"  # type: ignore[union-attr]
 
 
 def test_markdown_and_html_hold_every_block(document: Document) -> None:
@@ -90,7 +117,7 @@ def test_hostile_text_is_escaped_everywhere(translator: Translator) -> None:
     html = render(document, "html").content.decode()
     assert "<script>alert" not in html and "&lt;script&gt;" in html and "<img" not in html
     assert "<script>" not in render(document, "md").content.decode()
-    ET.fromstring(render(document, "xliff").content)
+    validate_xliff(render(document, "xliff").content)
 
 
 def test_unknown_format(document: Document) -> None:
@@ -111,7 +138,9 @@ def test_cold_and_warm_translations_give_the_same_stable_json(translator: Transl
 def test_xliff_parses_with_a_noncharacter_in_the_title(translator: Translator) -> None:
     document = translator.translate_document("Der Titel \ufffe mit \uffff Zeichen\n\nEin Absatz über den Hafen.", "de")
     assert "\ufffe" in document.title
-    root = ET.fromstring(render(document, "xliff").content)
+    content = render(document, "xliff").content
+    validate_xliff(content)
+    root = ET.fromstring(content)
     original = root.find("x:file", {"x": "urn:oasis:names:tc:xliff:document:1.2"}).get("original")  # type: ignore[union-attr]
     assert original == "Der Titel  mit  Zeichen"
 
@@ -125,7 +154,9 @@ any_text = st.text(st.one_of(st.characters(), st.sampled_from("\x00\x0b\x1b\ufff
 def test_every_xml_export_parses_for_any_text(title: str, pairs: list[tuple[str, str]], flags: list[str]) -> None:
     """Any code point in any field (title, sentences, flags), surrogates and noncharacters included."""
     document = document_of(title, pairs, flags)
-    root = ET.fromstring(render(document, "xliff").content)
+    content = render(document, "xliff").content
+    validate_xliff(content)
+    root = ET.fromstring(content)
     ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
     assert len(root.findall(".//x:trans-unit", ns)) == len(document.sentences)
     assert root.find("x:file", ns).get("original")  # type: ignore[union-attr]

@@ -3,7 +3,7 @@
 The test model produces gibberish, so what is checked is structure: same entries,
 paragraphs, cues and units in the same order, formatting on the same structure,
 untouched parts byte-identical, every protected span exactly once, msgfmt -c
-accepting the .po.
+accepting the .po, the OASIS schemas accepting the .xlf (``validate_xliff``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pptx import Presentation
 from pptx.util import Inches as PptxInches
 
 from tests.fakes import FakeEngineForUnitTests, RewritingFakeEngineForUnitTests
-from tests.helpers import zip_of
+from tests.helpers import validate_xliff, zip_of
 from translator import InputError, Settings, Translator
 from translator.files import SUPPORTED_SUFFIXES
 from translator.files.driver import HANDLERS, translate_file
@@ -145,12 +145,90 @@ XLIFF_2 = b"""<?xml version="1.0" encoding="UTF-8"?>
  </file>
 </xliff>"""
 
+# As segmenting tools (Okapi, Trados) write 1.2: <seg-source> after <source>, a tool declared in the header,
+# inline codes of every kind, a second <file>.
+XLIFF_12_SEGMENTED = b"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+ <file source-language="de" datatype="html" original="a.html" tool-id="okapi">
+  <header><tool tool-id="okapi" tool-name="Okapi Rainbow"/></header>
+  <body>
+   <group id="g1">
+    <trans-unit id="1"><source>Das ist gut. Das ist <bx id="1"/>schlecht<ex id="2"/>.</source><seg-source><mrk mtype="seg"
+     mid="1">Das ist gut.</mrk> <mrk mtype="seg" mid="2">Das ist <bx id="1"/>schlecht<ex id="2"/>.</mrk></seg-source>
+     <note>Hinweis</note></trans-unit>
+    <trans-unit id="2"><source>Ein <mrk mtype="term">Begriff</mrk> und <ph id="3">&lt;br/&gt;</ph> hier.</source>
+     <note from="dev">kurz</note></trans-unit>
+    <trans-unit id="3" xml:space="preserve"><source>Zwei  Leerzeichen.</source><alt-trans><target>Two.</target></alt-trans>
+    </trans-unit>
+   </group>
+  </body>
+ </file>
+ <file source-language="de" datatype="plaintext" original="b"><body><trans-unit id="x"><source>Zweite Datei.</source>
+ </trans-unit></body></file>
+</xliff>"""
+
+# 2.1 (same core namespace as 2.0): notes, groups, original data behind <sc>/<ec>, <mrk>, <cp>, <ignorable>.
+XLIFF_21 = b"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="de">
+ <file id="f1">
+  <notes><note>Datei</note></notes>
+  <group id="g1">
+   <unit id="u1">
+    <notes><note>Einheit</note></notes>
+    <originalData><data id="d1">&lt;b&gt;</data><data id="d2">&lt;/b&gt;</data></originalData>
+    <segment id="s1"><source>Hallo <sc id="1" dataRef="d1"/>liebe<ec startRef="1" dataRef="d2"/> Welt.</source></segment>
+    <ignorable><source> </source></ignorable>
+    <segment><source>Ein <mrk id="m1" type="term">Begriff</mrk> hier<cp hex="0001"/>.</source></segment>
+   </unit>
+  </group>
+  <unit id="u2" translate="no"><segment><source>Nein.</source></segment></unit>
+ </file>
+</xliff>"""
+
 NS12 = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
 NS2 = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
+XLIFF_INPUTS = {"1.2": XLIFF_12, "1.2-segmented": XLIFF_12_SEGMENTED, "2.0": XLIFF_2, "2.1": XLIFF_21}
+
+
+@pytest.mark.parametrize("version", XLIFF_INPUTS)
+def test_translated_xliff_validates_against_the_oasis_schema(translator: Translator, version: str) -> None:
+    """The input is valid (checked first), so an invalid output is the writer's fault."""
+    validate_xliff(XLIFF_INPUTS[version])
+    validate_xliff(translate_file(translator, XLIFF_INPUTS[version], "app.xlf", "de", "en").data)
+
+
+MARKER = r"\[X\d+X\]"
+# A model that loses, doubles or moves the inline codes' markers: the target must stay valid all the same.
+MISBEHAVING_MODELS: dict[str, Callable[[str], str]] = {
+    "drops-codes": lambda s: re.sub(MARKER, "", s),
+    "doubles-codes": lambda s: re.sub(f"({MARKER})", r"\1 \1", s),
+    "reverses-codes": lambda s: " ".join(reversed(re.split(f"({MARKER})", s))),
+    "codes-to-front": lambda s: "".join(re.findall(MARKER, s)) + re.sub(MARKER, "", s),
+}
+
+
+@pytest.mark.parametrize("model", MISBEHAVING_MODELS)
+@pytest.mark.parametrize("version", XLIFF_INPUTS)
+def test_xliff_stays_valid_whatever_the_model_does_to_codes(tmp_path: Path, version: str, model: str) -> None:
+    data = translate_file(
+        _faked_rewrite(tmp_path, MISBEHAVING_MODELS[model]), XLIFF_INPUTS[version], "a.xlf", "de", "en"
+    )
+    validate_xliff(data.data)
+
+
+def test_xliff_12_target_follows_seg_source(translator: Translator) -> None:
+    out = etree.fromstring(translate_file(translator, XLIFF_12_SEGMENTED, "app.xlf", "de", "en").data)
+    units = out.findall(".//x:trans-unit", NS12)
+    assert [etree.QName(child).localname for child in units[0]] == ["source", "seg-source", "target", "note"]
+    assert [etree.QName(child).localname for child in units[2]] == ["source", "target", "alt-trans"]
+    assert all(unit.find("x:target", NS12).get("state") == "needs-review-translation" for unit in units)
+    assert [f.get("target-language") for f in out.findall("x:file", NS12)] == ["en", "en"]
 
 
 def test_xliff_12_targets_filled_for_review(translator: Translator) -> None:
-    out = etree.fromstring(translate_file(translator, XLIFF_12, "app.xlf", "de", "en").data)
+    data = translate_file(translator, XLIFF_12, "app.xlf", "de", "en").data
+    validate_xliff(data)
+    out = etree.fromstring(data)
     units = out.findall(".//x:trans-unit", NS12)
     assert [u.get("id") for u in units] == ["1", "2", "3", "4"]
     first, second, kept, done = (u.find("x:target", NS12) for u in units)
@@ -163,7 +241,9 @@ def test_xliff_12_targets_filled_for_review(translator: Translator) -> None:
 
 
 def test_xliff_2_targets_and_state(translator: Translator) -> None:
-    out = etree.fromstring(translate_file(translator, XLIFF_2, "app.xliff", "de", "en").data)
+    data = translate_file(translator, XLIFF_2, "app.xliff", "de", "en").data
+    validate_xliff(data)
+    out = etree.fromstring(data)
     segments = out.findall(".//x:segment", NS2)
     assert len(segments) == 2 and all(s.get("state") == "translated" for s in segments)
     first = segments[0].find("x:target", NS2)
@@ -347,7 +427,7 @@ def test_pptx_paragraph_end_properties_stay_last(tmp_path: Path) -> None:
     box.paragraphs[0]._p.get_or_add_endParaRPr()
     buffer = io.BytesIO()
     presentation.save(buffer)
-    to_front = _faked_rewrite(tmp_path, lambda s: "".join(re.findall(r"\[X\d+X\]", s)) + re.sub(r"\[X\d+X\]", "", s))
+    to_front = _faked_rewrite(tmp_path, MISBEHAVING_MODELS["codes-to-front"])
     result = translate_file(to_front, buffer.getvalue(), "deck.pptx", "de", "en")
     slide = etree.fromstring(_members(result.data)["ppt/slides/slide1.xml"])
     [paragraph] = [p for p in slide.iter(f"{{{A}}}p") if len(p)]

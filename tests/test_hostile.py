@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import validate_xliff
 from translator import Document, InputError, Translator
 from translator.exports import EXPORT_FORMATS, render
 
@@ -59,7 +60,8 @@ def _check_json(document: Document, text: str) -> None:
 
 
 def _check_xliff(document: Document, text: str) -> None:
-    root = ET.fromstring(text.encode("utf-8"))  # a real XML parser: the export must be well-formed
+    validate_xliff(text.encode("utf-8"))  # well-formed, and valid against the OASIS XLIFF 1.2 schema
+    root = ET.fromstring(text.encode("utf-8"))
     units = root.findall(".//{urn:oasis:names:tc:xliff:document:1.2}trans-unit")
     assert len(units) == len(document.sentences)
     assert root.find("{urn:oasis:names:tc:xliff:document:1.2}file").get("original")  # type: ignore[union-attr]

@@ -26,6 +26,7 @@ from translator.models import provenance_demo_notice
 
 TEMPLATES = Path(__file__).parent / "templates"
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+XLIFF_TOOL_ID = "article-translator"  # <file tool-id>: XLIFF 1.2 requires a <tool> of that id in the header
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,12 @@ def render_xliff(document: Document) -> bytes:
             "source-language": document.source_language,
             "target-language": document.target_language,
             "datatype": "plaintext",
-            "tool-id": "article-translator",
+            "tool-id": XLIFF_TOOL_ID,
         },
     )
+    header = ET.SubElement(file, f"{{{XLIFF_NS}}}header")
+    ET.SubElement(header, f"{{{XLIFF_NS}}}tool", {"tool-id": XLIFF_TOOL_ID, "tool-name": XLIFF_TOOL_ID})
     if document.metadata:
-        header = ET.SubElement(file, f"{{{XLIFF_NS}}}header")
         for label, value in source_lines(document.metadata):
             ET.SubElement(
                 header, f"{{{XLIFF_NS}}}note", {"from": "source"}

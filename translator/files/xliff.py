@@ -43,8 +43,11 @@ def load(data: bytes, name: str) -> Job:
         for (source, target, holder), result in zip(pairs, results, strict=True):
             if target is None:
                 target = etree.Element(f"{{{namespace}}}target")
-                source.addnext(target)
-                target.tail = source.tail
+                # 1.2's order is source, seg-source, target: a segmenting tool's <seg-source> stays before it.
+                before = holder.find(f"{{{NS_12}}}seg-source") if namespace == NS_12 else None
+                anchor = source if before is None else before
+                anchor.addnext(target)
+                target.tail = anchor.tail
             fill(target, result.pieces)
             if namespace == NS_12:
                 target.set("state", REVIEW_STATE)
