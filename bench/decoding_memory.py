@@ -6,7 +6,7 @@ the configurations taking turns, each with the sentence cache off and the same b
 the worker's peak RSS (VmHWM) after /ready and after the load, and the requests per second, with
 the ratios tokens / sentences from the same run. Traffic goes to 127.0.0.1 only.
 Usage: python bench/decoding_memory.py --model PATH.argosmodel [--beam 4] [--clients 8] [--requests 8] [--rounds 1]
-       [--tokens 1024,2048]
+       [--tokens 1024,2048] [--config arena2:MALLOC_ARENA_MAX=2,TRANSLATOR_MAX_BATCH_TOKENS=0]
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=8, help="requests per configuration and round")
     parser.add_argument("--rounds", type=int, default=1, help="rounds in which the configurations take turns")
     parser.add_argument("--tokens", default="", help="comma-separated token budgets (default: the setting's default)")
+    parser.add_argument("--config", action="append", default=[], metavar="NAME:VAR=VAL[,VAR=VAL]",
+                        help="one more configuration, as environment variables (repeatable)")  # fmt: skip
     args = parser.parse_args()
     isolate_state()
     from translator import Settings
@@ -46,6 +48,9 @@ def main() -> None:
     budgets = [int(b) for b in args.tokens.split(",") if b] or [settings.max_batch_tokens]
     configurations = {"sentences": BY_SENTENCES}
     configurations.update({f"tokens{b}": {"TRANSLATOR_MAX_BATCH_TOKENS": str(b)} for b in budgets})
+    for extra in args.config:
+        name, _, assignments = extra.partition(":")
+        configurations[name] = dict(pair.split("=", 1) for pair in assignments.split(","))
     body = {"q": SEED.read_text(encoding="utf-8"), "source": "de", "target": "en", "format": "text"}
     samples: dict[str, dict[str, list[float]]] = {
         name: {"rest_mib": [], "peak_mib": [], "rps": [], "cpu_s_per_request": []} for name in configurations
