@@ -46,6 +46,7 @@ def _columns(page: Any) -> list[tuple[str, str]]:
 
 def test_docx_is_read_side_by_side_and_given_back_as_docx(client: Any, app: Any) -> None:
     doc_id = _translated(client, app, letter_docx(), "brief.docx")
+    assert _services(app).store.get(doc_id).title == "brief.docx"  # in the library, by its name
     page = _reader(client, doc_id)
     columns = _columns(page)
     assert [original for original, _ in columns] == [LETTER[0], f"{LETTER[1]} {LETTER[2]}", LETTER[3], LETTER[4]]

@@ -72,6 +72,9 @@ LISTING_COLUMNS = (
     " done, total, error, NULL AS result, created, updated, started, NULL AS partial, owner, metadata,"
     " glossary, file_name"
 )
+# An article's library title becomes its own (the first heading) once read; a document file keeps its name
+# (or the title the request gave): "brief.docx" says more in a library than a letter's first line.
+KEPT_TITLE = "CASE WHEN file_name IS NULL THEN ? ELSE title END"
 ANY_OWNER = None  # the ``owner`` argument that does not filter (keys off, or an admin key)
 Changed = TypeVar("Changed")
 
@@ -273,14 +276,16 @@ class DocumentStore:
         """Keep the half-translated document so a reader can show finished blocks while the job runs."""
         partial = json.dumps({"done": done, "document": document.to_dict()}, ensure_ascii=False)
         self._execute(
-            "UPDATE documents SET partial=?, title=?, source_language=?, done=?, total=?, updated=? WHERE id=?",
+            f"UPDATE documents SET partial=?, title={KEPT_TITLE}, source_language=?, done=?, total=?, updated=?"
+            " WHERE id=?",
             (partial, document.title[:300], document.source_language, done, total, time.time(), doc_id),
         )
 
     def finish(self, doc_id: str, document: Document) -> None:
         total = len(document.sentences)
         self._execute(
-            "UPDATE documents SET status=?, result=?, title=?, source_language=?, done=?, total=?, updated=?,"
+            f"UPDATE documents SET status=?, result=?, title={KEPT_TITLE}, source_language=?, done=?, total=?,"
+            " updated=?,"
             " error=NULL, partial=NULL WHERE id=?",
             (
                 JobStatus.DONE,

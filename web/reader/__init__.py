@@ -189,7 +189,9 @@ def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[Art
         article, title = read_article(pasted, fmt=fmt, settings=settings, label="The pasted text"), "Pasted article"
     if len(article.text) > settings.max_chars:
         raise InputError(f"The article has {len(article.text):,} characters; the limit is {settings.max_chars:,}.")
-    return article, article.title or provisional_title(article.text, title), original
+    if original is not None:
+        return article, filename, original  # a document file is named by its file in the library
+    return article, article.title or provisional_title(article.text, title), None
 
 
 def _check_detected(text: str, target: str) -> None:
