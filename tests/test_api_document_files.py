@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -89,6 +91,17 @@ def test_a_correction_through_the_api_is_in_the_file(client: Any, app: Any) -> N
     assert edit.status_code == 200, edit.get_json()
     paragraph = docx.Document(io.BytesIO(client.get(status["links"]["file"]).data)).paragraphs[1].text
     assert paragraph.endswith(" Work starts in May.")
+
+
+def test_a_correction_next_to_a_placeholder_is_in_the_catalogue(client: Any, tmp_path: Path) -> None:
+    body = _send(client, messages_po(), "messages.po").get_json()
+    edit = client.put(f"/api/v1/documents/{body['id']}/sentences/b1-s1", json={"translation": "File %s was deleted."})
+    assert edit.status_code == 200 and edit.get_json()["source"] == "Die Datei %s wurde gelöscht."
+    catalogue = tmp_path / "messages.en.po"
+    catalogue.write_bytes(client.get(body["links"]["file"]).data)
+    assert polib.pofile(str(catalogue))[0].msgstr == "File %s was deleted."
+    check = subprocess.run(["msgfmt", "-c", "--use-fuzzy", "-o", "/dev/null", str(catalogue)], capture_output=True)
+    assert check.returncode == 0, check.stderr.decode()
 
 
 def test_plain_article_files_are_read_as_articles(client: Any) -> None:

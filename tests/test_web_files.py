@@ -94,6 +94,18 @@ def test_a_correction_in_the_reader_is_in_the_downloaded_file(client: Any, app: 
     assert after.startswith("The town builds a bridge. ") and not before.startswith("The town builds a bridge.")
 
 
+def test_a_correction_of_a_formatted_sentence_is_in_the_file_with_its_formatting(client: Any, app: Any) -> None:
+    """The reader shows "Die Kosten sind sehr hoch." without its bold word; the correction still reaches the file."""
+    doc_id = _translated(client, app, letter_docx(), "brief.docx")
+    pair = next(s["data-pair"] for s in _reader(client, doc_id).select(".src .s") if s.get_text() == LETTER[3])
+    assert (
+        client.post(f"/documents/{doc_id}/sentences/{pair}", data={"translation": "Costs are very high."}).status_code
+        == 303
+    )
+    paragraph = docx.Document(io.BytesIO(client.get(f"/documents/{doc_id}/file").data)).paragraphs[2]
+    assert paragraph.text == "Costs are very high." and any(run.bold and run.text.strip() for run in paragraph.runs)
+
+
 def test_not_ready_and_articles_have_no_translated_file(client: Any, app: Any) -> None:
     store = _services(app).store
     queued = store.create(LETTER[1], "de", "en", original=("brief.docx", letter_docx()))  # no job: stays queued
