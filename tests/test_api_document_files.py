@@ -165,6 +165,8 @@ def test_openapi_documents_the_upload(client: Any) -> None:
     content = operation["requestBody"]["content"]
     assert {"application/json", "multipart/form-data"} <= set(content)
     assert "application/x-www-form-urlencoded" not in content  # a file cannot be sent URL-encoded
+    download = client.get("/openapi.json").get_json()["paths"]["/api/v1/documents/{doc_id}/file"]["get"]
+    assert {"200", "404", "409"} <= set(download["responses"])
     schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
     upload = schemas[content["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[1]]["properties"]["file"]
     assert {"type": "string", "format": "binary"} in upload.get("anyOf", [upload])

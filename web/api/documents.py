@@ -64,7 +64,7 @@ def blueprint(spec: SpecTree) -> Blueprint:
         ("/documents/<doc_id>/result", document_result, "GET",
          {"resp": Response(HTTP_200=DocumentModel, HTTP_409=ErrorResponse, **NOT_FOUND, **ERRORS)}),
         ("/documents/<doc_id>/file", document_file, "GET",
-         {"resp": Response(HTTP_409=ErrorResponse, **NOT_FOUND, **ERRORS)}),
+         {"resp": Response("HTTP_200", HTTP_409=ErrorResponse, **NOT_FOUND, **ERRORS)}),
         ("/documents/<doc_id>/cancel", cancel_document, "POST", {"resp": Response(HTTP_409=ErrorResponse, **status)}),
         ("/documents/<doc_id>/sentences/<pair>", edit_document_sentence, "PUT",
          {"json": SentenceEdit, "resp": Response(**edited)}),

@@ -36,6 +36,8 @@ Offline article translation (Argos Translate models, nothing leaves the machine)
 - LibreTranslate-compatible: `/translate`, `/detect`, `/languages`, `/frontend/settings`
   (JSON or form bodies, errors as `{"error": "..."}`).
 - Native document API under `/api/v1/documents`: the aligned bilingual document; long articles run as jobs.
+  A document file (.docx, .po, .srt...) sent as multipart/form-data comes back translated in its own format
+  from `/api/v1/documents/{doc_id}/file`.
 - API keys go in `api_key` (body or query) or the `X-API-Key` header.
 """
 
