@@ -175,12 +175,8 @@ def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[Art
     elif upload is not None and filename and is_document(filename):
         from translator.files.driver import read_document_file  # lxml, polib: loaded once a file is sent
 
-        data = upload.read()
-        article, title, original = (
-            read_document_file(data, filename, settings.file_max_chars),
-            filename,
-            (filename, data),
-        )
+        original = (filename, upload.read())
+        article, title = read_document_file(original[1], filename, settings.file_max_chars), filename
     elif upload is not None and filename:
         article, title = read_article(upload.read(), filename, settings=settings), filename
     else:
