@@ -96,8 +96,11 @@ def test_a_document_store_of_the_previous_version_gains_document_files(tmp_path:
             " VALUES ('old', 'Ein Satz.', 'de', 'en', 'done', 1.0, 1.0)"
         )
     store = DocumentStore(path)
-    assert store.get("old").file_name is None and store.original("old") is None
+    old_document = store.get("old")
+    assert old_document is not None and old_document.file_name is None and store.original("old") is None
     new = store.create("Ein Satz.", "de", "en", original=("brief.docx", b"PK\x03\x04 bytes"))
-    assert store.original(new) == b"PK\x03\x04 bytes" and store.get(new).translated_file_name == "brief.en.docx"
+    stored = store.get(new)
+    assert stored is not None and stored.translated_file_name == "brief.en.docx"
+    assert store.original(new) == b"PK\x03\x04 bytes"
     assert _user_version(path) == len(document_module.MIGRATIONS)
     assert store.delete(new) and store.original(new) is None
