@@ -12,7 +12,7 @@ import docx
 import polib
 from bs4 import BeautifulSoup
 
-from tests.helpers import LETTER, letter_docx, messages_po
+from tests.helpers import LETTER, letter_docx, messages_po, zip_of
 from translator import Settings
 from translator.storage.keys import KeyStore, key_store_path
 
@@ -142,17 +142,21 @@ def test_file_of_an_unfinished_job_is_409(client: Any, app: Any) -> None:
 
 
 def test_refused_files_are_json_errors_and_leave_nothing(make_app: Callable[..., Any]) -> None:
-    app = make_app(upload_max_bytes=50_000)
+    app = make_app(upload_max_bytes=100_000)
+    bomb = zip_of({"word/document.xml": b"<a/>", "word/media/huge.bin": b"\0" * (30 * 1024 * 1024)})
+    entities = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><xliff version="1.2">&a;</xliff>'
     client = app.test_client()
     cases = [
         (b"MZ\x90\x00" + b"\0" * 200, "bericht.docx", {}, 400, "Windows program"),
         (b"PK\x03\x04 not really a zip", "folien.pptx", {}, 400, "not a valid .pptx"),
+        (bomb, "bombe.docx", {}, 400, "zip bomb"),
+        (entities, "texte.xlf", {}, 400, "DTD or entities"),
         (b'msgid "a\nmsgstr', "kaputt.po", {}, 400, "not a valid gettext file"),
         (b"", "leer.docx", {}, 400, "leer.docx is empty"),
         (b"", "leer.txt", {}, 400, "empty"),
         (b"%PDF-1.7", "bericht.pdf", {}, 415, "unsupported file type"),
         (messages_po(), "messages.po", {"text": "Ein Satz."}, 400, "only one of them"),
-        (b"x" * 60_000, "gross.txt", {}, 413, "Request body too large"),
+        (b"x" * 120_000, "gross.txt", {}, 413, "Request body too large"),
     ]
     for data, name, fields, code, reason in cases:
         response = _send(client, data, name, **fields)
