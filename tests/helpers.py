@@ -310,3 +310,42 @@ def validate_xliff(data: bytes) -> None:
     assert schema.validate(root), f"invalid against {filename}:\n" + "\n".join(
         f"line {error.line}: {error.message}" for error in schema.error_log
     )
+
+
+# A short letter: a heading, a plain paragraph, one with a bold word inside a sentence, and a table cell.
+LETTER = (
+    "Der neue Haushalt",
+    "Die Stadt baut eine neue Brücke über den Fluss.",
+    "Die Arbeiten beginnen im Mai.",
+    "Die Kosten sind sehr hoch.",
+    "Zelle mit Text",
+)
+
+
+def letter_docx() -> bytes:
+    """``LETTER`` as a .docx built with python-docx (the bold run is the word ``sehr``)."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading(LETTER[0], level=1)
+    document.add_paragraph(f"{LETTER[1]} {LETTER[2]}")
+    paragraph = document.add_paragraph("Die Kosten sind ")
+    paragraph.add_run("sehr").bold = True
+    paragraph.add_run(" hoch.")
+    document.add_table(rows=1, cols=1).rows[0].cells[0].text = LETTER[4]
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def messages_po() -> bytes:
+    """A small gettext catalogue built with polib: a placeholder, a context, a plural."""
+    import polib
+
+    catalog = polib.POFile()
+    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+    catalog.append(polib.POEntry(msgid="Die Datei %s wurde gelöscht.", flags=["c-format"]))
+    catalog.append(polib.POEntry(msgid="Öffnen", msgctxt="menu"))
+    catalog.append(polib.POEntry(msgid="Eine Nachricht", msgid_plural="%d Nachrichten", flags=["c-format"],
+                                 msgstr_plural={0: "", 1: ""}))  # fmt: skip
+    return str(catalog).encode("utf-8")

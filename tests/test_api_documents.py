@@ -117,7 +117,7 @@ def test_unknown_document_is_404_json(client: Any, method: str, path: str) -> No
         ({"text": "Hallo", "target": "fr"}, "fr is not supported"),
         ({"text": "Hallo", "colour": "red"}, "colour"),
         ({"text": "<script>x()</script>", "format": "html"}, "no article text"),
-        ({"text": "Hallo", "url": "https://example.org/"}, "not both"),
+        ({"text": "Hallo", "url": "https://example.org/"}, "only one of them"),
     ],
 )
 def test_bad_requests_are_400(client: Any, app: Any, payload: dict[str, Any], fragment: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from tests.helpers import run_concurrently
 from translator.storage import cache as cache_module
+from translator.storage import documents as document_module
 from translator.storage.cache import SentenceCache
 from translator.storage.documents import DocumentStore
 from translator.storage.keys import KeyStore
@@ -82,3 +83,24 @@ def test_the_three_stores_are_versioned(tmp_path: Path) -> None:
     ):
         store.close()
         assert _user_version(store.path) >= 1
+
+
+def test_a_document_store_of_the_previous_version_gains_document_files(tmp_path: Path) -> None:
+    """A library written before document files: its rows stay, and it can keep originals from now on."""
+    path = tmp_path / "d.sqlite3"
+    earlier = document_module.MIGRATIONS[:-2]  # before file_name and the originals table
+    Database(path, earlier, label="test").close()
+    with sqlite3.connect(path) as old:
+        old.execute(
+            "INSERT INTO documents (id, text, requested_source, target_language, status, created, updated)"
+            " VALUES ('old', 'Ein Satz.', 'de', 'en', 'done', 1.0, 1.0)"
+        )
+    store = DocumentStore(path)
+    old_document = store.get("old")
+    assert old_document is not None and old_document.file_name is None and store.original("old") is None
+    new = store.create("Ein Satz.", "de", "en", original=("brief.docx", b"PK\x03\x04 bytes"))
+    stored = store.get(new)
+    assert stored is not None and stored.translated_file_name == "brief.en.docx"
+    assert store.original(new) == b"PK\x03\x04 bytes"
+    assert _user_version(path) == len(document_module.MIGRATIONS)
+    assert store.delete(new) and store.original(new) is None

@@ -18,6 +18,7 @@ DOCUMENT_SUFFIXES = (
     ".docx", ".epub", ".odp", ".odt", ".po", ".pot", ".pptx", ".srt", ".vtt", ".xlf", ".xliff",
 )  # fmt: skip
 SUPPORTED_SUFFIXES = tuple(sorted((*DOCUMENT_SUFFIXES, ".htm", ".html", ".md", ".txt")))
+OUTPUT_SUFFIXES = {".pot": ".po"}  # a template comes back as a catalogue; every other file as what it was
 
 
 def is_supported(name: str) -> bool:
@@ -28,3 +29,15 @@ def is_supported(name: str) -> bool:
 def is_document(name: str) -> bool:
     """A supported file that is not an article (.docx, .po, .srt...)."""
     return PurePath(name).suffix.lower() in DOCUMENT_SUFFIXES
+
+
+def output_suffix(name: str) -> str:
+    """The suffix of the translated file: the input's, except .pot → .po."""
+    suffix = PurePath(name).suffix.lower()
+    return OUTPUT_SUFFIXES.get(suffix, suffix)
+
+
+def translated_name(original: str, target: str, suffix: str | None = None) -> str:
+    """The name a translated file is given back as: ``brief.docx`` → ``brief.en.docx``."""
+    stem = PurePath(original.replace("\\", "/")).stem
+    return f"{stem}.{target}{suffix or output_suffix(original)}"

@@ -12,8 +12,10 @@ from translator.files import SUPPORTED_SUFFIXES, gettext, office, subtitles, tex
 from translator.files.base import Job
 from translator.files.safety import refuse_executables
 from translator.glossary import Glossary, mark_terms
-from translator.inline import plain_text, translate_segments
+from translator.inline import plain_text, readable_text, translate_segments
 from translator.pipeline import Translator
+from translator.sources import Article
+from translator.storage.documents import StoredDocument
 
 HANDLERS: dict[str, Callable[[bytes, str], Job]] = {
     ".po": gettext.load,
@@ -40,6 +42,40 @@ class TranslatedFile:
     flagged: int  # segments whose placeholders or formatting had to be repaired
 
 
+def open_file(data: bytes, name: str) -> Job:
+    """The file parsed by its handler, after the checks every upload passes (type, emptiness, what it really is)."""
+    handler = HANDLERS.get(PurePath(name).suffix.lower())
+    if handler is None:
+        raise InputError(f"{name}: unsupported file type; supported: {', '.join(SUPPORTED_SUFFIXES)}.")
+    if not data:
+        raise InputError(f"{name} is empty.")
+    refuse_executables(data, name)
+    return handler(data, name)
+
+
+def check_size(text: str, name: str, limit: int) -> None:
+    if len(text) > limit:
+        raise InputError(f"{name} holds {len(text):,} characters of text; the limit is {limit:,}.")
+
+
+def read_document_file(data: bytes, name: str, max_chars: int) -> Article:
+    """A document file as an article for the reader: one paragraph per segment, a blank line between them.
+
+    The text is the handler's own segments (what ``translate_file`` translates), so the reader's
+    sentences are the file's sentences: words and protected spans (``%s``, URLs) as written, inline
+    formatting left out, whitespace inside a segment (a cue's second line, a soft break) as one space.
+    Segments with no text besides markers (a lone placeholder) are left out. Refused as
+    ``translate_file`` refuses it, and when it has no text.
+    """
+    job = open_file(data, name)
+    check_size("\n".join(map(plain_text, job.segments)), name, max_chars)  # as translate_file measures it
+    paragraphs = (" ".join(readable_text(segment).split()) for segment in job.segments if plain_text(segment).strip())
+    text = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+    if not text:
+        raise InputError(f"{name} contains no text to translate.")
+    return Article(text, "text")
+
+
 def translate_file(
     translator: Translator,
     data: bytes,
@@ -55,17 +91,9 @@ def translate_file(
     refused before anything is translated, so no file costs more than its size allows.
     """
     suffix = PurePath(name).suffix.lower()
-    handler = HANDLERS.get(suffix)
-    if handler is None:
-        raise InputError(f"{name}: unsupported file type; supported: {', '.join(SUPPORTED_SUFFIXES)}.")
-    if not data:
-        raise InputError(f"{name} is empty.")
-    refuse_executables(data, name)
-    job = handler(data, name)
+    job = open_file(data, name)
     text = "\n".join(plain_text(segment) for segment in job.segments)
-    limit = max_chars or translator.settings.max_chars
-    if len(text) > limit:
-        raise InputError(f"{name} holds {len(text):,} characters of text; the limit is {limit:,}.")
+    check_size(text, name, max_chars or translator.settings.max_chars)
     if source == "auto":
         source = translator.detector.detect(text).language if text.strip() else target
         if source == UNDETERMINED:
@@ -85,4 +113,19 @@ def translate_file(
     )
 
 
-__all__ = ["TranslatedFile", "translate_file"]
+def translate_stored(translator: Translator, stored: StoredDocument, original: bytes) -> TranslatedFile:
+    """The translated file of a finished document read from a document file: its own format, same structure.
+
+    The file is translated again from its original, with the document's detected language and glossary:
+    its sentences come from the sentence cache the document's job filled (cheap), and a correction saved
+    in the reader comes from the translation memory, which answers before the cache. Same original,
+    model and memory: the same bytes.
+    """
+    source = stored.source_language or stored.requested_source
+    glossary = translator.glossary_named(stored.glossary)
+    name = stored.file_name or ""
+    limit = translator.settings.file_max_chars  # as when the file was accepted
+    return translate_file(translator, original, name, source, stored.target_language, limit, glossary)
+
+
+__all__ = ["TranslatedFile", "open_file", "read_document_file", "translate_file", "translate_stored"]

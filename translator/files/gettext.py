@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import polib
 
 from translator.errors import InputError
+from translator.files import output_suffix
 from translator.files.base import Job, decode_text
 from translator.inline import SegmentResult, protect_text
 
@@ -57,7 +58,7 @@ def load(data: bytes, name: str) -> Job:
                 entry.flags.append("fuzzy")
         return str(catalog).encode("utf-8")
 
-    return Job(segments, build, ".po" if name.lower().endswith(".pot") else None)
+    return Job(segments, build, output_suffix(name))
 
 
 def _parse(text: str, name: str) -> polib.POFile:

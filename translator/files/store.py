@@ -13,6 +13,7 @@ import secrets
 import time
 from pathlib import Path, PurePath
 
+from translator.files import translated_name
 from translator.textio import write_atomic
 
 TOKEN_BYTES = 24
@@ -34,8 +35,7 @@ class FileStore:
 
     def save_translation(self, data: bytes, original: str, target: str, suffix: str) -> str:
         """Store a translated file under the name it is given back as: ``brief.docx`` → ``brief.en.docx``."""
-        stem = PurePath(original.replace("\\", "/")).stem
-        return self.save(data, f"{stem}.{target}{suffix}")
+        return self.save(data, translated_name(original, target, suffix))
 
     def path(self, name: str) -> Path | None:
         """The stored file for a download name, or None when unknown, malformed or expired."""

@@ -16,7 +16,7 @@ once, lost ones are put back at the best-guess position, stray ones removed,
 tags re-nested, and the sentence flagged when any of that was needed.
 """
 
-from translator.inline.spans import Marker, Segment, is_text, plain_text, protect_text, render
+from translator.inline.spans import Marker, Segment, is_text, plain_text, protect_text, readable_text, render
 from translator.inline.translate import SegmentResult, translate_segments
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "is_text",
     "plain_text",
     "protect_text",
+    "readable_text",
     "render",
     "translate_segments",
 ]

@@ -147,6 +147,17 @@ def render(pieces: Sequence[str | Marker]) -> str:
     return "".join(piece if isinstance(piece, str) else piece.raw for piece in pieces)
 
 
+def readable_text(pieces: Sequence[str | Marker]) -> str:
+    """What a person reads: the words and protected spans as written; inline tags left out, an empty one a space."""
+    parts = []
+    for piece in pieces:
+        if isinstance(piece, str) or piece.kind == "protected":
+            parts.append(piece if isinstance(piece, str) else piece.raw)
+        elif piece.kind == "empty":  # a line break or an image between words
+            parts.append(" ")
+    return "".join(parts)
+
+
 def plain_text(pieces: Sequence[str | Marker]) -> str:
     """Only the translatable words (markers left out): what decides if there is anything to translate."""
     return "".join(piece for piece in pieces if isinstance(piece, str))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from translator.errors import StoreUnavailable
 from translator.inline.restore import (
     PLACEHOLDER,
     fix_order,
@@ -17,8 +18,9 @@ from translator.inline.restore import (
     tokens_of,
     unmask,
 )
-from translator.inline.spans import Marker, Segment, render
+from translator.inline.spans import Marker, Segment, readable_text, render
 from translator.segment import SentenceSplitter
+from translator.storage.memory import normalize_source
 
 if TYPE_CHECKING:  # the pipeline uses the glossary, which uses this package: no import cycle at run time
     from translator.pipeline import Translator
@@ -52,7 +54,8 @@ def translate_segments(
     with translator.preparing():
         plans, distinct = _plan(segments, source)
         outputs = translator.engine.translate_batch(list(distinct), source, target) if distinct else []
-    return _assemble(plans, distinct, [output.text for output in outputs])
+    approved = _approved(translator, plans, source, target)
+    return _assemble(plans, distinct, [output.text for output in outputs], approved)
 
 
 def segment_alternatives(
@@ -68,7 +71,7 @@ def segment_alternatives(
     plans, distinct = _plan(segments, source)
     hypotheses = translator.engine.alternatives(list(distinct), source, target, count + 1) if distinct else []
     ranks = [
-        _assemble(plans, distinct, [texts[min(rank, len(texts) - 1)] for texts in hypotheses])
+        _assemble(plans, distinct, [texts[min(rank, len(texts) - 1)] for texts in hypotheses], {})
         for rank in range(1, count + 1)
     ]
     return [[ranked[index] for ranked in ranks] for index in range(len(segments))]
@@ -91,17 +94,72 @@ def _plan(segments: Sequence[Segment], source: str) -> tuple[list[Plan], dict[st
     return plans, distinct
 
 
-def _assemble(plans: list[Plan], distinct: dict[str, int], outputs: Sequence[str]) -> list[SegmentResult]:
-    """The segments put back together from the model's output for each distinct sentence, markers repaired."""
+def _approved(translator: Translator, plans: list[Plan], source: str, target: str) -> dict[tuple[int, int], str]:
+    """Approved human translations of sentences with markers, by (segment, sentence), placeholders put in.
+
+    The engine's memory sees the masked sentence ("Die Datei [X0X] wurde gelöscht."), so it only finds
+    sentences without markers. The memory holds sentences as people read and correct them in the
+    reader (``readable_text``: ``%s`` as written, formatting left out), so they are looked up that way
+    too; a protected span in the human translation becomes its placeholder again, and formatting the
+    translation cannot carry is put back by the usual repair (flagged). Glossary terms are left alone.
+    """
+    memory = translator.memory
+    wanted: dict[tuple[int, int], str] = {}
+    for index, (masked, markers, spans) in enumerate(plans):
+        for number, (start, end) in enumerate(spans):
+            used = [markers[int(found.group(1))] for found in PLACEHOLDER.finditer(masked[start:end])]
+            if used and not any(marker.term for marker in used):
+                wanted[(index, number)] = normalize_source(_readable(masked[start:end], markers))
+    if memory is None or not wanted:
+        return {}
+    try:
+        found = memory.lookup(source, target, list(wanted.values()))
+    except StoreUnavailable:  # translation goes on without the memory, as in the engine chain
+        return {}
+    return {
+        (index, number): _remask(found[key], plans[index][0][slice(*plans[index][2][number])], plans[index][1])
+        for (index, number), key in wanted.items()
+        if key in found
+    }
+
+
+def _readable(sentence: str, markers: list[Marker]) -> str:
+    """A masked sentence as the reader shows it."""
+    return PLACEHOLDER.sub(lambda found: readable_text([markers[int(found.group(1))]]), sentence)
+
+
+def _remask(translation: str, sentence: str, markers: list[Marker]) -> str:
+    """A human translation with the sentence's protected spans as their placeholders (each at most once)."""
+    waiting: dict[str, list[int]] = {}
+    for found in PLACEHOLDER.finditer(sentence):
+        marker = markers[int(found.group(1))]
+        if marker.kind == "protected" and marker.raw:
+            waiting.setdefault(marker.raw, []).append(int(found.group(1)))
+    if not waiting:
+        return translation
+    pattern = re.compile("|".join(re.escape(raw) for raw in sorted(waiting, key=len, reverse=True)))
+
+    def replace(found: re.Match[str]) -> str:
+        numbers = waiting[found.group()]
+        return placeholder(numbers.pop(0)) if numbers else found.group()
+
+    return pattern.sub(replace, translation)
+
+
+def _assemble(
+    plans: list[Plan], distinct: dict[str, int], outputs: Sequence[str], approved: dict[tuple[int, int], str]
+) -> list[SegmentResult]:
+    """The segments put back together from the model's output for each distinct sentence (or its approved
+    human translation), markers repaired."""
     results = []
-    for masked, markers, spans in plans:
+    for index, (masked, markers, spans) in enumerate(plans):
         tokens: list[int | str] = []
         flags: set[str] = set()
         position = 0
-        for start, end in spans:
+        for number, (start, end) in enumerate(spans):
             tokens.extend(tokens_of(masked[position:start], len(markers)))
             sentence, numbers = local_numbers(masked[start:end])
-            output = global_numbers(outputs[distinct[sentence]], numbers, len(markers))
+            output = approved.get((index, number)) or global_numbers(outputs[distinct[sentence]], numbers, len(markers))
             restored, raised = restore_sentence(masked[start:end], output, markers)
             tokens.extend(restored)
             flags |= raised

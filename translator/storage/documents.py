@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from translator.config import Settings
 from translator.document import Document
 from translator.errors import ConflictError
+from translator.files import translated_name
 from translator.status import ACTIVE, JobStatus
 from translator.storage.sqlite import Database, Migration, add_column
 
@@ -44,6 +45,13 @@ CREATE TABLE IF NOT EXISTS documents (
     metadata TEXT
 )
 """
+# A document file's bytes (.docx, .po...), apart from the documents table so listings never read them.
+ORIGINALS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS originals (
+    id TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+)
+"""
 # Version 1 is today's table (files from before versioning have it, perhaps without later columns);
 # each later step adds what a release added.
 MIGRATIONS: tuple[Migration, ...] = (
@@ -52,6 +60,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_column("documents", "owner", "TEXT"),  # the API key's name that created it (NULL: no key)
     add_column("documents", "metadata", "TEXT"),  # JSON: a web article's source URL, site, author...
     add_column("documents", "glossary", "TEXT"),  # the glossary's name the request asked for (NULL: none)
+    add_column("documents", "file_name", "TEXT"),  # the uploaded document file's name (NULL: an article)
+    ORIGINALS_SCHEMA,
 )
 RECOVER_HINT = (
     "Translation still works. To get the document library back, stop the server and run: "
@@ -60,8 +70,11 @@ RECOVER_HINT = (
 LISTING_COLUMNS = (
     "id, title, '' AS text, input_format, requested_source, source_language, target_language, word_count, status,"
     " done, total, error, NULL AS result, created, updated, started, NULL AS partial, owner, metadata,"
-    " glossary"
+    " glossary, file_name"
 )
+# An article's library title becomes its own (the first heading) once read; a document file keeps its name
+# (or the title the request gave): "brief.docx" says more in a library than a letter's first line.
+KEPT_TITLE = "CASE WHEN file_name IS NULL THEN ? ELSE title END"
 ANY_OWNER = None  # the ``owner`` argument that does not filter (keys off, or an admin key)
 Changed = TypeVar("Changed")
 
@@ -88,6 +101,12 @@ class StoredDocument:
     owner: str | None = None
     metadata: str | None = None  # JSON: the page's metadata (source URL, site, author...), for web articles
     glossary: str | None = None  # the glossary's name, looked up when the job runs
+    file_name: str | None = None  # the document file it was read from (its bytes: ``DocumentStore.original``)
+
+    @property
+    def translated_file_name(self) -> str | None:
+        """``brief.en.docx`` for a document read from ``brief.docx``; None for an article."""
+        return translated_name(self.file_name, self.target_language) if self.file_name else None
 
     @property
     def source_metadata(self) -> dict[str, str]:
@@ -176,29 +195,37 @@ class DocumentStore:
         owner: str | None = None,
         metadata: dict[str, str] | None = None,
         glossary: str | None = None,
+        original: tuple[str, bytes] | None = None,
     ) -> str:
+        """A queued document; ``original`` is the (name, bytes) of the document file its text was read from."""
         doc_id = uuid.uuid4().hex[:16]
         now = time.time()
         meta = json.dumps(metadata, ensure_ascii=False) if metadata else None
-        self._execute(
-            "INSERT INTO documents (id, title, text, input_format, requested_source, target_language, word_count,"
-            " status, created, updated, owner, metadata, glossary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                doc_id,
-                title,
-                text,
-                input_format,
-                source,
-                target,
-                len(text.split()),
-                JobStatus.QUEUED,
-                now,
-                now,
-                owner,
-                meta,
-                glossary,
-            ),
-        )
+        file_name = original[0] if original else None
+        with self._db.transaction() as connection:
+            connection.execute(
+                "INSERT INTO documents (id, title, text, input_format, requested_source, target_language, word_count,"
+                " status, created, updated, owner, metadata, glossary, file_name)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc_id,
+                    title,
+                    text,
+                    input_format,
+                    source,
+                    target,
+                    len(text.split()),
+                    JobStatus.QUEUED,
+                    now,
+                    now,
+                    owner,
+                    meta,
+                    glossary,
+                    file_name,
+                ),
+            )
+            if original is not None:
+                connection.execute("INSERT INTO originals (id, data) VALUES (?, ?)", (doc_id, original[1]))
         return doc_id
 
     def get(self, doc_id: str, owner: str | None = ANY_OWNER) -> StoredDocument | None:
@@ -224,8 +251,16 @@ class DocumentStore:
         rows = self._execute(f"SELECT id FROM documents WHERE status IN ({marks}) ORDER BY created", ACTIVE)
         return [row["id"] for row in rows]
 
+    def original(self, doc_id: str) -> bytes | None:
+        """The bytes of the document file a document was read from (None for an article)."""
+        rows = self._execute("SELECT data FROM originals WHERE id = ?", (doc_id,))
+        return bytes(rows[0]["data"]) if rows else None
+
     def delete(self, doc_id: str) -> bool:
-        return self._db.change("DELETE FROM documents WHERE id = ?", (doc_id,)) > 0
+        """The document and its original file, in one transaction."""
+        with self._db.transaction() as connection:
+            connection.execute("DELETE FROM originals WHERE id = ?", (doc_id,))
+            return connection.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount > 0
 
     def mark_running(self, doc_id: str) -> None:
         now = time.time()
@@ -241,14 +276,16 @@ class DocumentStore:
         """Keep the half-translated document so a reader can show finished blocks while the job runs."""
         partial = json.dumps({"done": done, "document": document.to_dict()}, ensure_ascii=False)
         self._execute(
-            "UPDATE documents SET partial=?, title=?, source_language=?, done=?, total=?, updated=? WHERE id=?",
+            f"UPDATE documents SET partial=?, title={KEPT_TITLE}, source_language=?, done=?, total=?, updated=?"
+            " WHERE id=?",
             (partial, document.title[:300], document.source_language, done, total, time.time(), doc_id),
         )
 
     def finish(self, doc_id: str, document: Document) -> None:
         total = len(document.sentences)
         self._execute(
-            "UPDATE documents SET status=?, result=?, title=?, source_language=?, done=?, total=?, updated=?,"
+            f"UPDATE documents SET status=?, result=?, title={KEPT_TITLE}, source_language=?, done=?, total=?,"
+            " updated=?,"
             " error=NULL, partial=NULL WHERE id=?",
             (
                 JobStatus.DONE,

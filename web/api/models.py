@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from spectree.model_adapter.pydantic_adapter import BaseFile
 
 from translator.engine import MAX_ALTERNATIVES
 from translator.status import JobStatus
@@ -149,6 +150,18 @@ class DocumentRequest(BaseModel):
     api_key: ApiKeyField
 
 
+class DocumentForm(DocumentRequest):
+    """The same request as multipart/form-data, which can also carry a file (text, url or file: one of them)."""
+
+    file: BaseFile | None = Field(
+        None,
+        description="A document (.docx, .pptx, .odt, .odp, .epub, .po, .pot, .xlf, .xliff, .srt, .vtt): read as "
+        "its paragraphs, and given back translated in its own format at links.file; or an article (.txt, .md, "
+        ".html), read as text is. Up to TRANSLATOR_UPLOAD_MAX_BYTES (413 beyond), text up to "
+        "TRANSLATOR_FILE_MAX_CHARS characters; other types are refused (415).",
+    )
+
+
 class DocumentListQuery(BaseModel):
     limit: int = Field(50, ge=1, le=500)
 
@@ -241,6 +254,15 @@ class DocumentLinks(BaseModel):
     status: str
     result: str
     cancel: str
+    file: str | None = Field(None, description="The translated file, for a document read from a file.")
+
+
+class DocumentFile(BaseModel):
+    """The file a document was read from, and the name its translation downloads as."""
+
+    name: str = Field(examples=["brief.docx"])
+    translated_name: str = Field(examples=["brief.en.docx"])
+    url: str = Field(description="The translated file, in the file's own format (409 until the job is done).")
 
 
 class DocumentStatus(BaseModel):
@@ -259,6 +281,7 @@ class DocumentStatus(BaseModel):
     target_language: str
     word_count: int
     source_url: str | None = Field(None, description="Where a web article came from (its fetched or canonical URL).")
+    file: DocumentFile | None = Field(None, description="The document file it was read from (null for articles).")
     error: str | None
     created: float
     updated: float

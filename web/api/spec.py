@@ -36,6 +36,8 @@ Offline article translation (Argos Translate models, nothing leaves the machine)
 - LibreTranslate-compatible: `/translate`, `/detect`, `/languages`, `/frontend/settings`
   (JSON or form bodies, errors as `{"error": "..."}`).
 - Native document API under `/api/v1/documents`: the aligned bilingual document; long articles run as jobs.
+  A document file (.docx, .po, .srt...) sent as multipart/form-data comes back translated in its own format
+  from `/api/v1/documents/{doc_id}/file`.
 - API keys go in `api_key` (body or query) or the `X-API-Key` header.
 """
 
@@ -55,11 +57,14 @@ class LibreFlaskPlugin(FlaskPlugin):
             if not isinstance(body, dict):
                 abort(error_response(400, "Invalid JSON format"))
         validate = self.model_adapter.validate_obj
+        # Without the model: a field repeated is a list, a field sent once a string (q may be either).
+        fields: dict[str, Any] = get_multidict_items(request.values) if use_form else {}
+        if use_form and request.files:  # uploads only where the model has a field for them (a file, not its text)
+            fields.update((name, upload) for name, upload in request.files.items() if name in form.model_fields)
         request.context = Context(  # type: ignore[attr-defined]
             validate(query, get_multidict_items(request.args, query)) if query else None,
             validate(json, body) if use_json else None,
-            # Without the model: a field repeated is a list, a field sent once a string (q may be either).
-            validate(form, get_multidict_items(request.values)) if use_form else None,
+            validate(form, fields) if use_form else None,
             None,
             None,
         )
@@ -117,13 +122,23 @@ def create_spec(app: Flask) -> SpecTree:
     return spec
 
 
+def _uploads(document: dict[str, Any], media: dict[str, Any]) -> bool:
+    """Whether a form schema has a file field (a file cannot be sent URL-encoded)."""
+    schema = media.get("schema", {})
+    reference = schema.get("$ref", "")
+    if reference.startswith("#/components/schemas/"):
+        schema = document.get("components", {}).get("schemas", {}).get(reference.rsplit("/", 1)[1], {})
+    fields = schema.get("properties", {}).values()
+    return any(option.get("format") == "binary" for field in fields for option in field.get("anyOf", [field]))
+
+
 def openapi_document(spec: SpecTree, keys_required: bool) -> dict[str, Any]:
     """spectree's document, with form bodies also offered URL-encoded and the key requirement stated."""
     document = copy.deepcopy(spec.spec)
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
             content = operation.get("requestBody", {}).get("content", {})
-            if "multipart/form-data" in content:
+            if "multipart/form-data" in content and not _uploads(document, content["multipart/form-data"]):
                 content["application/x-www-form-urlencoded"] = copy.deepcopy(content["multipart/form-data"])
             if keys_required and KEYED_TAGS.intersection(operation.get("tags", ())):
                 operation["security"] = [{"ApiKeyHeader": []}, {"ApiKeyQuery": []}]

@@ -9,6 +9,7 @@ shows only that key's documents (all of them for an admin key).
 
 from __future__ import annotations
 
+import io
 from pathlib import PurePath
 
 from flask import (
@@ -21,6 +22,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -30,7 +32,6 @@ from translator.detect import UNDETERMINED
 from translator.errors import BrokerUnavailable, InputError, ModelError, TranslatorError, UnsupportedPairError
 from translator.exports import EXPORT_FORMATS, render
 from translator.files import DOCUMENT_SUFFIXES, is_document
-from translator.files.store import download_name
 from translator.languages import check_pair, language_name
 from translator.models import INSTALL_COMMAND
 from translator.sources import ARTICLE_SUFFIXES, FORMATS, Article, is_url, read_article, read_url
@@ -49,7 +50,7 @@ from web.reader.view import (
     slug,
 )
 from web.security import secure
-from web.services import services, translated_files
+from web.services import services
 
 bp = Blueprint("reader", __name__)
 VIEWS = ("both", "original", "translation")
@@ -88,9 +89,7 @@ def _languages() -> tuple[list[tuple[str, str]], list[str], list[str]]:
     return pairs, sorted({s for s, _ in pairs}), sorted({t for _, t in pairs})
 
 
-def _home(
-    error: str = "", status: int = 200, form: dict[str, str] | None = None, download: dict[str, str] | None = None
-) -> ResponseReturnValue:
+def _home(error: str = "", status: int = 200, form: dict[str, str] | None = None) -> ResponseReturnValue:
     pairs, sources, targets = _languages()
     form = form or {}
     default_target = "en" if "en" in targets else (targets[0] if targets else "")
@@ -107,7 +106,6 @@ def _home(
         error=error,
         accept=",".join(ARTICLE_SUFFIXES),
         install_command=INSTALL_COMMAND,
-        download=download,
         form=values,
         pairs=pairs,
         sources=sources,
@@ -130,14 +128,12 @@ def home() -> ResponseReturnValue:
 
 @bp.post("/documents")
 def create() -> ResponseReturnValue:
-    """Store the article, start its job and go to the reader (which shows progress)."""
+    """Store the article (or document file), start its job and go to the reader (which shows progress)."""
     form = {key: request.form.get(key, "") for key in ("text", "source", "target", "format", "url", "glossary")}
     upload = request.files.get("file")
     source, target = form["source"] or "auto", form["target"]
-    if upload is not None and upload.filename and is_document(upload.filename):
-        return _translated_file(form, upload)
     try:
-        article, title = _article_from(form, upload)
+        article, title, original = _article_from(form, upload)
         check_pair(_languages()[0], source, target)
         if source == "auto":
             _check_detected(article.text, target)
@@ -147,7 +143,7 @@ def create() -> ResponseReturnValue:
     store, jobs = services().store, services().jobs
     doc_id = store.create(
         article.text, source, target, article.format, title, owner=limits.creator(), metadata=article.metadata,
-        glossary=glossary,
+        glossary=glossary, original=original,
     )  # fmt: skip
     try:
         jobs.submit(doc_id)
@@ -157,46 +153,30 @@ def create() -> ResponseReturnValue:
     return redirect(url_for("reader.document", doc_id=doc_id), 303)
 
 
-def _translated_file(form: dict[str, str], upload: FileStorage) -> ResponseReturnValue:
-    """A document or localisation file: translated now, in its own format, offered for download on the form."""
-    from translator.files.driver import translate_file  # lxml, polib: loaded once a file is sent
+def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[Article, str, tuple[str, bytes] | None]:
+    """(article, provisional title, original file) from the pasted text, the uploaded file or the URL: one of them.
 
-    name = PurePath((upload.filename or "").replace("\\", "/")).name
-    try:
-        if form["text"].strip():
-            raise InputError("Paste an article or choose a file, not both: clear the text box or the file.")
-        source, target = form["source"] or "auto", form["target"]
-        check_pair(_languages()[0], source, target)
-        settings = services().settings
-        glossary = glossaries.chosen(form["glossary"], source, target)
-        result = translate_file(
-            services().translator, upload.read(), name, source, target, settings.file_max_chars,
-            services().translator.glossary_named(glossary),
-        )  # fmt: skip
-    except TranslatorError as error:
-        return _home(str(error), 400, form)
-    stored = translated_files().save_translation(result.data, name, target, result.suffix)
-    note = f"{result.segments} segment(s) translated"
-    if result.flagged:
-        note += f"; {result.flagged} had placeholders or formatting put back: review them"
-    download = {"url": url_for("api_info.download_file", name=stored), "name": download_name(stored), "note": note}
-    return _home(form=form, download=download)
-
-
-def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[Article, str]:
-    """(article, provisional title) from the pasted text, the uploaded file or the URL: exactly one of them."""
+    A document file (.docx, .po, .srt...) is read as its paragraphs, and kept as (name, bytes) so the reader
+    can give it back translated in its own format; articles have no original file.
+    """
     pasted, url = form["text"], form["url"].strip()
-    filename = upload.filename if upload is not None else ""
+    filename = PurePath((upload.filename or "").replace("\\", "/")).name if upload is not None else ""
     if sum(bool(given) for given in (pasted.strip(), filename, url)) > 1:
         raise InputError("Paste an article, choose a file or give a web address: only one of them.")
     settings = services().settings
     fmt = form["format"] or "auto"
     if fmt != "auto" and fmt not in FORMATS:
         raise InputError(f"Unknown text format {fmt!r}; choose plain text, Markdown or HTML.")
+    original = None
     if url:
         if not is_url(url):
             raise InputError("The web address must start with http:// or https://.")
         article, title = read_url(url, settings), url
+    elif upload is not None and filename and is_document(filename):
+        from translator.files.driver import read_document_file  # lxml, polib: loaded once a file is sent
+
+        original = (filename, upload.read())
+        article, title = read_document_file(original[1], filename, settings.file_max_chars), filename
     elif upload is not None and filename:
         article, title = read_article(upload.read(), filename, settings=settings), filename
     else:
@@ -205,7 +185,9 @@ def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[Art
         article, title = read_article(pasted, fmt=fmt, settings=settings, label="The pasted text"), "Pasted article"
     if len(article.text) > settings.max_chars:
         raise InputError(f"The article has {len(article.text):,} characters; the limit is {settings.max_chars:,}.")
-    return article, article.title or provisional_title(article.text, title)
+    if original is not None:
+        return article, filename, original  # a document file is named by its file in the library
+    return article, article.title or provisional_title(article.text, title), None
 
 
 def _check_detected(text: str, target: str) -> None:
@@ -314,6 +296,29 @@ def export(doc_id: str, fmt: str) -> ResponseReturnValue:
     response = Response(exported.content, content_type=exported.content_type)  # charset included: not twice
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@bp.get("/documents/<doc_id>/file")
+def translated_file(doc_id: str) -> ResponseReturnValue:
+    """The document file the article was read from, translated in its own format (``brief.docx`` → ``brief.en.docx``).
+
+    Corrections saved in the reader are in it (they are in the translation memory).
+    """
+    stored = _stored(doc_id)
+    original = services().store.original(doc_id) if stored.file_name else None
+    if original is None:
+        abort(404)
+    if stored.status != JobStatus.DONE:
+        return reader_errors.error_page(
+            409, "The translation is not finished yet; the translated file is ready when it is.", "Not ready"
+        )
+    from translator.files.driver import translate_stored  # lxml, polib: loaded once a file is asked for
+
+    try:
+        result = translate_stored(services().translator, stored, original)
+    except TranslatorError as error:  # e.g. its glossary was deleted since
+        return reader_errors.error_page(409, f"The translated file cannot be made: {error}", "Not available")
+    return send_file(io.BytesIO(result.data), as_attachment=True, download_name=stored.translated_file_name, max_age=0)
 
 
 def _back(stored: StoredDocument) -> ResponseReturnValue:
