@@ -102,7 +102,7 @@ class Settings:
         32, "Most sentences decoded at once over all replicas, when TRANSLATOR_MAX_BATCH_TOKENS is 0.", minimum=1
     )
     max_batch_tokens: int = _setting(
-        1024,
+        1536,
         "Most source tokens decoded at once over all replicas (bounds working memory by length, not by count); "
         "0: bound by TRANSLATOR_MAX_BATCH_SIZE sentences instead.",
         minimum=0,
