@@ -348,6 +348,9 @@ def main() -> None:
         backend.close()
         broker.stop()
     writes = submitter_writes(submitter, documents, Path(tempfile.mkdtemp(dir=home)))
+    raw = home / "raw.json"  # everything measured, should the summary need redoing
+    raw.write_text(json.dumps({"results": results, "broker": broker_figures, "writes": writes}), encoding="utf-8")
+    print(f"raw figures: {raw}")
     summarise(results, broker_figures, writes, articles, chars, model.key)
 
 
