@@ -15,11 +15,13 @@ child process (pinned with sched_setaffinity like ``taskset -c 0``); the model i
 starts in every configuration. Articles are submitted longest first (a million-article batch has no tail;
 a twenty-article one would otherwise end on one worker).
 
-Also measured: the broker's overhead for a one-sentence task (round trip through Celery minus the same
-text translated directly on the same core), peak RSS (VmHWM) of each worker, and what scaling past one
-machine costs the broker and the submitter (Redis commands, bytes and CPU per article, task and result
-size, the submitter's writes per document). Real redis-server on a free port (append-only, fsync every
-second, as docker-compose.yml runs it); traffic stays on 127.0.0.1.
+Also measured: the broker's overhead for a one-sentence task (round trip through Celery minus the time
+the worker spent in the task, from its log: same process and core; and minus the same text translated
+directly in the embedded one-core process, which differs from the worker by more than the broker does),
+peak RSS (VmHWM) of each worker, and what scaling past one machine costs the broker and the submitter
+(Redis commands, bytes and CPU per article, task and result size, the submitter's writes per document).
+Real redis-server on a free port (append-only, fsync every second, as docker-compose.yml runs it);
+traffic stays on 127.0.0.1.
 Usage: python bench/scaling.py [--model PATH.argosmodel] [--articles 24] [--max-chars 5000] [--short 12]
 """
 
@@ -29,6 +31,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -43,6 +46,7 @@ from bench.common import FIXTURES, ROOT, SEED, isolate_state, model_file, report
 
 BENCH_MODEL = ROOT / ".cache" / "test-model" / "translate-de_en-bench.argosmodel"
 ONE_CORE = {"TRANSLATOR_INTER_THREADS": "1", "TRANSLATOR_INTRA_THREADS": "1"}
+SUCCEEDED = re.compile(r"Task translator\.translate_article\[(article-[0-9a-f]+)\] succeeded in ([0-9.e-]+)s")
 TIGHT_POLL = 0.001  # seconds between state reads when timing the broker's round trip itself
 
 
@@ -199,6 +203,16 @@ class Workers:
                 process.kill()
 
 
+def task_runtimes(log: Path, ids: list[str]) -> dict[str, float]:
+    """Task id -> seconds the worker spent in the task (Celery's "succeeded in" line, logged after the result)."""
+    deadline = time.monotonic() + 30
+    while True:
+        found = {task_id: float(seconds) for task_id, seconds in SUCCEEDED.findall(log.read_text(errors="replace"))}
+        if set(ids) <= set(found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
 def redis_counters(client: Any) -> dict[str, float]:
     stats = client.info("stats")
     return {
@@ -208,11 +222,11 @@ def redis_counters(client: Any) -> dict[str, float]:
     }
 
 
-def round_trips(backend: Any, translator: Any, texts: list[str], poll: float) -> list[float]:
-    """Seconds from submit to a finished state read, per one-sentence task (state read every ``poll`` s)."""
+def round_trips(backend: Any, translator: Any, texts: list[str], poll: float) -> dict[str, float]:
+    """Task id -> seconds from submit to a finished state read, per one-sentence task (state read every ``poll`` s)."""
     from translator.jobs import ArticleRequest, task_id_for
 
-    times = []
+    times = {}
     for text in texts:
         request = ArticleRequest(text)
         task_id = task_id_for(translator, request)
@@ -220,7 +234,7 @@ def round_trips(backend: Any, translator: Any, texts: list[str], poll: float) ->
         backend.submit(task_id, request)
         while not backend.state(task_id).finished:
             time.sleep(poll)
-        times.append(time.perf_counter() - started)
+        times[task_id] = time.perf_counter() - started
         backend.forget(task_id)
     return times
 
@@ -325,9 +339,14 @@ def main() -> None:
                       f"pinned {workers.pinning}")  # fmt: skip
                 if count == 1:
                     round_trips(backend, submitter, warm_up, TIGHT_POLL)  # the connections, the worker's first task
-                    broker_figures["round_trip"] = round_trips(backend, submitter, texts, TIGHT_POLL)
+                    trips = round_trips(backend, submitter, texts, TIGHT_POLL)
+                    runtimes = task_runtimes(workers.logs["w0"], list(trips))
+                    broker_figures["round_trip"] = list(trips.values())
+                    broker_figures["beyond_task"] = [trips[i] - runtimes[i] for i in trips]  # same process and core
                     client.flushall()
-                    broker_figures["polled"] = round_trips(backend, submitter, texts, backend.poll_interval)
+                    broker_figures["polled"] = list(
+                        round_trips(backend, submitter, texts, backend.poll_interval).values()
+                    )
                     client.flushall()
                 else:
                     documents = run["documents"]
@@ -373,6 +392,7 @@ def summarise(
     round_trip = statistics.median(broker["round_trip"])
     polled = statistics.median(broker["polled"])
     article_seconds = results["celery, 1 worker"]["seconds"] / count
+    beyond_task_ms = 1000 * statistics.median(broker["beyond_task"])
     overhead_ms = 1000 * (round_trip - direct)
     ratios = {
         "two_workers_over_one": per_minute["celery, 2 workers"] / per_minute["celery, 1 worker"],
@@ -387,7 +407,9 @@ def summarise(
           f"1 worker / embedded one core = {ratios['one_worker_over_embedded_one_core']:.2f}; "
           f"2 workers / embedded whole machine = {ratios['two_workers_over_embedded_whole_machine']:.2f}; "
           f"embedded whole machine / one core = {ratios['embedded_whole_machine_over_one_core']:.2f}")  # fmt: skip
-    print(f"broker overhead, one sentence: round trip {1000 * round_trip:.1f} ms - direct {1000 * direct:.1f} ms "
+    print(f"broker overhead, one sentence: round trip - the worker's own task time = {beyond_task_ms:.1f} ms "
+          f"(median of pairs) = {100 * beyond_task_ms / 1000 / article_seconds:.3f} % of an article; "
+          f"round trip {1000 * round_trip:.1f} ms - direct in process {1000 * direct:.1f} ms "
           f"= {overhead_ms:.1f} ms = {100 * overhead_ms / 1000 / article_seconds:.2f} % of an article "
           f"({article_seconds:.2f} s on one worker; target < 5 %); as a submitter polling every 0.25 s sees it: "
           f"{1000 * polled:.0f} ms")  # fmt: skip
@@ -402,6 +424,8 @@ def summarise(
         "model": model, "articles": count, "characters": chars, "short_texts": len(broker["round_trip"]),
         "articles_per_minute": {k: round(v, 2) for k, v in per_minute.items()},
         "ratios": {k: round(v, 2) for k, v in ratios.items()},
+        "beyond_task_ms": round(beyond_task_ms, 1),
+        "beyond_task_percent_of_article": round(100 * beyond_task_ms / 1000 / article_seconds, 3),
         "broker_overhead_ms": round(overhead_ms, 1), "round_trip_ms": round(1000 * round_trip, 1),
         "direct_ms": round(1000 * direct, 1), "polled_round_trip_ms": round(1000 * polled, 1),
         "overhead_percent_of_article": round(100 * overhead_ms / 1000 / article_seconds, 2),
