@@ -23,6 +23,7 @@ peak RSS (VmHWM) of each worker, and what scaling past one machine costs the bro
 Real redis-server on a free port (append-only, fsync every second, as docker-compose.yml runs it);
 traffic stays on 127.0.0.1.
 Usage: python bench/scaling.py [--model PATH.argosmodel] [--articles 24] [--max-chars 5000] [--short 12]
+       python bench/scaling.py --slicing ROUNDS [--articles N]   # only: one call against the worker's slices
 """
 
 from __future__ import annotations
@@ -159,6 +160,42 @@ def child(spec_path: Path) -> None:
     print(json.dumps(result))
 
 
+def slicing(count: int, max_chars: int, rounds: int) -> None:
+    """One core, in process: an article in one call (the embedded backend) against slices of PROGRESS_SLICE
+    sentences with a partial document every PARTIAL_INTERVAL s (what a worker's task does), taking turns."""
+    from translator import Settings, Translator
+    from translator.jobs import PARTIAL_INTERVAL, PROGRESS_SLICE, ArticleRequest
+
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    translator = Translator(Settings.from_env(cache=False, inter_threads=1, intra_threads=1))
+    translator.translate_document("Ein kurzer Satz zum Aufwärmen.")
+    requests = [ArticleRequest.from_dict(request) for _, request in load_articles(count, max_chars)]
+    last = [0.0]
+
+    def partial(document: Any, done: int, total: int) -> None:
+        if time.monotonic() - last[0] >= PARTIAL_INTERVAL:
+            json.dumps(document.to_dict())
+            last[0] = time.monotonic()
+
+    times: dict[str, list[float]] = {"one call": [], f"slices of {PROGRESS_SLICE}": []}
+    for _ in range(rounds):
+        for name in times:
+            started = time.perf_counter()
+            for request in requests:
+                if name == "one call":
+                    translator.translate_document(request.text, request.source, request.target)
+                else:
+                    translator.translate_document(
+                        request.text, request.source, request.target, lambda d, t: None, PROGRESS_SLICE, partial
+                    )
+            times[name].append(time.perf_counter() - started)
+    for name, series in times.items():
+        print(f"{name:<14} {[round(t, 1) for t in series]} s, median {statistics.median(series):.1f} s")
+    ratio = statistics.median(times["one call"]) / statistics.median(times[f"slices of {PROGRESS_SLICE}"])
+    print(f"sliced speed / one call = {ratio:.2f} ({len(requests)} articles, one core)")
+    report("scaling-slices", {"articles": len(requests), "seconds": times, "sliced_over_one_call": round(ratio, 2)})
+
+
 def run_embedded(spec: Path, env: dict[str, str], cores: set[int] | None) -> dict[str, Any]:
     pin = (lambda: os.sched_setaffinity(0, cores)) if cores else None
     command = [sys.executable, str(Path(__file__).resolve()), "--child", str(spec)]
@@ -274,10 +311,20 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=24, help="articles per configuration")
     parser.add_argument("--max-chars", type=int, default=5000, help="leave out longer articles")
     parser.add_argument("--short", type=int, default=12, help="one-sentence tasks for the broker's overhead")
+    parser.add_argument("--slicing", type=int, default=0, metavar="ROUNDS",
+                        help="only compare one call with the worker's slices, in process on one core")  # fmt: skip
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child)
+        return
+    if args.slicing:
+        home = isolate_state()
+        from translator.models import install_from_file
+
+        os.environ["TRANSLATOR_MODEL_DIR"] = str(home / "models-installed")
+        install_from_file(model_file(args.model or str(BENCH_MODEL)), home / "models-installed")
+        slicing(args.articles, args.max_chars, args.slicing)
         return
     cores = sorted(os.sched_getaffinity(0))
     assert len(cores) >= 2, "two cores are needed (one per worker)"
