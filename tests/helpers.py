@@ -8,6 +8,7 @@ import http.server
 import io
 import ipaddress
 import json
+import os
 import shutil
 import signal
 import socket
@@ -156,11 +157,17 @@ class RedisServer:
         self.process = None
 
 
-def start_worker(name: str, data_dir: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """``python -m translator worker`` in its own data directory (no shared files with others)."""
+def start_worker(
+    name: str, data_dir: Path, env: dict[str, str], log: Path, cpus: set[int] | None = None
+) -> subprocess.Popen[bytes]:
+    """``python -m translator worker`` in its own data directory (no shared files with others).
+
+    ``cpus``: pin the process (and every thread it starts) to these cores, as ``taskset -c`` would (bench/scaling.py).
+    """
     command = [sys.executable, "-m", "translator", "--data-dir", str(data_dir), "worker", "--hostname", f"{name}@test"]
+    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
     with log.open("ab") as output:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, preexec_fn=pin)
 
 
 # --- A local web server and a guard that no connection leaves the machine --------------------------
