@@ -30,14 +30,28 @@ Span = tuple[int, int]
 
 @dataclass
 class SegmentResult:
-    """A translated segment: its pieces (markers restored) and the flags its repair raised."""
+    """A translated segment: its pieces (markers restored), the flags its repair raised, and where each
+    sentence's text came from (``origins``: the engine's ``Translation.origin``, "model" or "memory")."""
 
     pieces: Segment
     flags: list[str] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
         return render(self.pieces)
+
+    @property
+    def origin(self) -> str:
+        """The segment's origin: "memory" when every sentence is an approved human translation and nothing
+        had to be repaired (a localisation file may call it translated, not machine output to review);
+        else "model".
+
+        A segment without a sentence (nothing to translate, or source = target) counts as "model".
+        A sentence from the sentence cache is still the model's.
+        """
+        reviewed = bool(self.origins) and not self.flags and all(origin == "memory" for origin in self.origins)
+        return "memory" if reviewed else "model"
 
 
 def translate_segments(
@@ -55,7 +69,7 @@ def translate_segments(
         plans, distinct = _plan(segments, source)
         outputs = translator.engine.translate_batch(list(distinct), source, target) if distinct else []
     approved = _approved(translator, plans, source, target)
-    return _assemble(plans, distinct, [output.text for output in outputs], approved)
+    return _assemble(plans, distinct, [(output.text, output.origin) for output in outputs], approved)
 
 
 def segment_alternatives(
@@ -71,7 +85,7 @@ def segment_alternatives(
     plans, distinct = _plan(segments, source)
     hypotheses = translator.engine.alternatives(list(distinct), source, target, count + 1) if distinct else []
     ranks = [
-        _assemble(plans, distinct, [texts[min(rank, len(texts) - 1)] for texts in hypotheses], {})
+        _assemble(plans, distinct, [(texts[min(rank, len(texts) - 1)], "model") for texts in hypotheses], {})
         for rank in range(1, count + 1)
     ]
     return [[ranked[index] for ranked in ranks] for index in range(len(segments))]
@@ -147,19 +161,28 @@ def _remask(translation: str, sentence: str, markers: list[Marker]) -> str:
 
 
 def _assemble(
-    plans: list[Plan], distinct: dict[str, int], outputs: Sequence[str], approved: dict[tuple[int, int], str]
+    plans: list[Plan],
+    distinct: dict[str, int],
+    outputs: Sequence[tuple[str, str]],
+    approved: dict[tuple[int, int], str],
 ) -> list[SegmentResult]:
-    """The segments put back together from the model's output for each distinct sentence (or its approved
-    human translation), markers repaired."""
+    """The segments put back together from the engine's (text, origin) for each distinct sentence (or its
+    approved human translation), markers repaired."""
     results = []
     for index, (masked, markers, spans) in enumerate(plans):
         tokens: list[int | str] = []
         flags: set[str] = set()
+        origins: list[str] = []
         position = 0
         for number, (start, end) in enumerate(spans):
             tokens.extend(tokens_of(masked[position:start], len(markers)))
             sentence, numbers = local_numbers(masked[start:end])
-            output = approved.get((index, number)) or global_numbers(outputs[distinct[sentence]], numbers, len(markers))
+            if approved.get((index, number)):
+                output, origin = approved[(index, number)], "memory"
+            else:
+                text, origin = outputs[distinct[sentence]]
+                output = global_numbers(text, numbers, len(markers))
+            origins.append(origin)
             restored, raised = restore_sentence(masked[start:end], output, markers)
             tokens.extend(restored)
             flags |= raised
@@ -167,7 +190,7 @@ def _assemble(
         tokens.extend(tokens_of(masked[position:], len(markers)))
         tokens, raised = fix_order(tokens, markers)
         tokens = tidy_spaces(tokens, markers, tokens_of(masked, len(markers)))
-        results.append(SegmentResult(unmask(tokens, markers), sorted(flags | raised)))
+        results.append(SegmentResult(unmask(tokens, markers), sorted(flags | raised), origins))
     return results
 
 
