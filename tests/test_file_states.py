@@ -16,6 +16,7 @@ from lxml import etree
 from tests.helpers import validate_xliff
 from translator import Translator
 from translator.files.driver import translate_file
+from translator.inline import SegmentResult
 
 # (source sentence, approved translation) put in the memory before translating.
 APPROVED = {
@@ -26,6 +27,13 @@ APPROVED = {
     "Das ist gut.": "That is good.",
     "Datei %s speichern": "Save the file",  # the human translation lost %s: put back, flagged
 }
+
+
+def test_a_segment_is_reviewed_only_when_every_sentence_is_approved_and_unrepaired() -> None:
+    assert SegmentResult(["a"], [], ["memory", "memory"]).origin == "memory"
+    assert SegmentResult(["a"], [], ["memory", "model"]).origin == "model"
+    assert SegmentResult(["a"], ["placeholder_restored"], ["memory"]).origin == "model"
+    assert SegmentResult(["%s"]).origin == "model"  # nothing translated: as machine output (unchanged behaviour)
 
 
 def _remember(translator: Translator) -> None:
