@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from translator.engine import Translation
 from translator.errors import StoreUnavailable
 from translator.inline.restore import (
     PLACEHOLDER,
@@ -69,7 +70,7 @@ def translate_segments(
         plans, distinct = _plan(segments, source)
         outputs = translator.engine.translate_batch(list(distinct), source, target) if distinct else []
     approved = _approved(translator, plans, source, target)
-    return _assemble(plans, distinct, [(output.text, output.origin) for output in outputs], approved)
+    return _assemble(plans, distinct, outputs, approved)
 
 
 def segment_alternatives(
@@ -85,7 +86,7 @@ def segment_alternatives(
     plans, distinct = _plan(segments, source)
     hypotheses = translator.engine.alternatives(list(distinct), source, target, count + 1) if distinct else []
     ranks = [
-        _assemble(plans, distinct, [(texts[min(rank, len(texts) - 1)], "model") for texts in hypotheses], {})
+        _assemble(plans, distinct, [Translation(texts[min(rank, len(texts) - 1)]) for texts in hypotheses], {})
         for rank in range(1, count + 1)
     ]
     return [[ranked[index] for ranked in ranks] for index in range(len(segments))]
@@ -163,11 +164,11 @@ def _remask(translation: str, sentence: str, markers: list[Marker]) -> str:
 def _assemble(
     plans: list[Plan],
     distinct: dict[str, int],
-    outputs: Sequence[tuple[str, str]],
+    outputs: Sequence[Translation],
     approved: dict[tuple[int, int], str],
 ) -> list[SegmentResult]:
-    """The segments put back together from the engine's (text, origin) for each distinct sentence (or its
-    approved human translation), markers repaired."""
+    """The segments put back together from the engine's translation of each distinct sentence (or its
+    approved human translation), markers repaired, each sentence's origin kept."""
     results = []
     for index, (masked, markers, spans) in enumerate(plans):
         tokens: list[int | str] = []
@@ -180,8 +181,8 @@ def _assemble(
             if approved.get((index, number)):
                 output, origin = approved[(index, number)], "memory"
             else:
-                text, origin = outputs[distinct[sentence]]
-                output = global_numbers(text, numbers, len(markers))
+                found = outputs[distinct[sentence]]
+                output, origin = global_numbers(found.text, numbers, len(markers)), found.origin
             origins.append(origin)
             restored, raised = restore_sentence(masked[start:end], output, markers)
             tokens.extend(restored)
