@@ -96,7 +96,7 @@ def test_xliff_of_edits_memory_flags_and_page_metadata_is_valid() -> None:
     assert [note.text for note in file.findall("x:header/x:note", ns)][1] == "Site: <Svg Onload=Alert(2)>"
     states = [unit.find("x:target", ns).attrib for unit in root.iter(f"{{{ns['x']}}}trans-unit")]  # type: ignore[union-attr]
     assert states == [
-        {"state": "needs-review-translation"},
+        {"state": "needs-review-translation", "state-qualifier": "mt-suggestion"},
         {"state": "translated"},
         {"state": "translated", "state-qualifier": "leveraged-tm"},
     ]

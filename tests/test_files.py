@@ -245,7 +245,7 @@ def test_xliff_2_targets_and_state(translator: Translator) -> None:
     validate_xliff(data)
     out = etree.fromstring(data)
     segments = out.findall(".//x:segment", NS2)
-    assert len(segments) == 2 and all(s.get("state") == "translated" for s in segments)
+    assert len(segments) == 2 and all(s.get("state") == "initial" for s in segments)  # machine output: a draft
     first = segments[0].find("x:target", NS2)
     assert first is not None and len(first.findall("x:pc", NS2)) == 1 and len(first.findall("x:ph", NS2)) == 1
     assert "".join(segments[1].find("x:target", NS2).itertext()).count("${x}") == 1

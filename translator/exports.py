@@ -136,12 +136,17 @@ def render_xliff(document: Document) -> bytes:
 
 
 def xliff_state(origin: str) -> dict[str, str]:
-    """Machine output needs review; a person's translation (edited here, or from the memory) is translated."""
+    """XLIFF 1.2 ``<target>`` attributes for a translation of this origin (``document.ORIGINS``).
+
+    Machine output needs review (``mt-suggestion``: XLIFF 1.2's own qualifier for it); a person's
+    translation (edited here, or from the memory: ``leveraged-tm``) is translated. The one mapping for
+    the bilingual export and for translated XLIFF files (``translator.files.xliff``).
+    """
     if origin == "human":
         return {"state": "translated"}
     if origin == "memory":
         return {"state": "translated", "state-qualifier": "leveraged-tm"}
-    return {"state": "needs-review-translation"}
+    return {"state": "needs-review-translation", "state-qualifier": "mt-suggestion"}
 
 
 # Characters XML 1.0 does not allow in a document at all, not even escaped (its production [2] Char).

@@ -1,9 +1,11 @@
 """gettext .po/.pot through polib: msgid kept, msgstr filled, plural forms, fuzzy marked, comments kept.
 
 Only untranslated entries are filled (a human translation already there is
-kept). Every filled entry is marked ``fuzzy``: gettext then ignores it until a
-translator has looked, which is what machine output deserves. The header gets the
-target ``Language`` and, for a template, its ``Plural-Forms`` and a UTF-8 charset,
+kept). A filled entry is marked ``fuzzy`` (gettext then ignores it until a
+translator has looked, which is what machine output deserves) unless every
+sentence of it, plural included, is an approved human translation from the
+translation memory and nothing had to be repaired (``SegmentResult.origin``).
+The header gets the target ``Language`` and, for a template, its ``Plural-Forms`` and a UTF-8 charset,
 so ``msgfmt -c`` accepts the result. Nothing time-dependent is written (the same
 input gives the same file).
 """
@@ -48,13 +50,16 @@ def load(data: bytes, name: str) -> Job:
         plurals = _plural_count(catalog.metadata.get("Plural-Forms", ""))
         answers = iter(results)
         for entry in todo:
-            singular = next(answers).text
+            results_of_entry = [next(answers)]
+            singular = results_of_entry[0].text
             if entry.msgid_plural:
-                plural = next(answers).text
+                results_of_entry.append(next(answers))
+                plural = results_of_entry[1].text
                 entry.msgstr_plural = {n: singular if n == 0 and plurals > 1 else plural for n in range(plurals)}
             else:
                 entry.msgstr = singular
-            if "fuzzy" not in entry.flags:
+            reviewed = all(result.origin == "memory" for result in results_of_entry)
+            if not reviewed and "fuzzy" not in entry.flags:
                 entry.flags.append("fuzzy")
         return str(catalog).encode("utf-8")
 

@@ -1,9 +1,14 @@
 """XLIFF 1.2 and 2.x: each untranslated source gets a target, its inline codes kept and placed.
 
-1.2: ``<trans-unit>`` gets ``<target state="needs-review-translation"
-state-qualifier="mt-suggestion">`` (machine output wants review). 2.x: each
-``<segment>`` of a ``<unit>`` gets a ``<target>`` and ``state="translated"``
-(2.x has no review state below that). Paired codes
+The state says whether a person has to look: a target made only of approved
+human translations from the translation memory (``SegmentResult.origin``
+"memory", nothing repaired) is translated, anything the model wrote (or helped
+write) is not. 1.2: ``<target state="needs-review-translation"
+state-qualifier="mt-suggestion">`` or ``state="translated"
+state-qualifier="leveraged-tm"``, as the bilingual export marks its sentences
+(``exports.xliff_state``). 2.x, whose ``<segment>`` states are initial,
+translated, reviewed and final: ``state="initial"`` (a draft target, not yet
+translated by anyone) or ``state="translated"``. Paired codes
 (``<g>``, ``<pc>``, ``<mrk>``) wrap the translated words; standalone codes
 (``<x/>``, ``<ph/>``, ``<bx/>``...) travel with their sentence. A unit with
 ``translate="no"`` or a target already filled is left alone. Parsed without DTD
@@ -17,6 +22,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from translator.errors import InputError
+from translator.exports import xliff_state
 from translator.files.base import Job
 from translator.files.safety import parse_xml, refuse_executables
 from translator.files.xmltext import fill, local_name, segment_of
@@ -25,7 +31,7 @@ from translator.inline import SegmentResult
 NS_12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS_2 = "urn:oasis:names:tc:xliff:document:2.0"
 PAIRED = {NS_12: {"g", "mrk"}, NS_2: {"pc", "mrk"}}
-REVIEW_STATE = "needs-review-translation"
+XLIFF2_STATES = {"memory": "translated", "model": "initial"}  # by SegmentResult.origin
 
 
 def load(data: bytes, name: str) -> Job:
@@ -50,10 +56,11 @@ def load(data: bytes, name: str) -> Job:
                 target.tail = anchor.tail
             fill(target, result.pieces)
             if namespace == NS_12:
-                target.set("state", REVIEW_STATE)
-                target.set("state-qualifier", "mt-suggestion")  # XLIFF 1.2's own value for machine output
+                target.attrib.pop("state-qualifier", None)  # an empty target's old qualifier no longer applies
+                target.attrib.update(xliff_state(result.origin))
             else:
-                holder.set("state", "translated")
+                holder.attrib.pop("subState", None)  # 2.x: a writer changing state updates or deletes subState
+                holder.set("state", XLIFF2_STATES[result.origin])
         return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
 
     return Job(segments, build)

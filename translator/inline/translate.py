@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from translator.engine import Translation
 from translator.errors import StoreUnavailable
 from translator.inline.restore import (
     PLACEHOLDER,
@@ -30,14 +31,28 @@ Span = tuple[int, int]
 
 @dataclass
 class SegmentResult:
-    """A translated segment: its pieces (markers restored) and the flags its repair raised."""
+    """A translated segment: its pieces (markers restored), the flags its repair raised, and where each
+    sentence's text came from (``origins``: the engine's ``Translation.origin``, "model" or "memory")."""
 
     pieces: Segment
     flags: list[str] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
         return render(self.pieces)
+
+    @property
+    def origin(self) -> str:
+        """The segment's origin: "memory" when every sentence is an approved human translation and nothing
+        had to be repaired (a localisation file may call it translated, not machine output to review);
+        else "model".
+
+        A segment without a sentence (nothing to translate, or source = target) counts as "model".
+        A sentence from the sentence cache is still the model's.
+        """
+        reviewed = bool(self.origins) and not self.flags and all(origin == "memory" for origin in self.origins)
+        return "memory" if reviewed else "model"
 
 
 def translate_segments(
@@ -55,7 +70,7 @@ def translate_segments(
         plans, distinct = _plan(segments, source)
         outputs = translator.engine.translate_batch(list(distinct), source, target) if distinct else []
     approved = _approved(translator, plans, source, target)
-    return _assemble(plans, distinct, [output.text for output in outputs], approved)
+    return _assemble(plans, distinct, outputs, approved)
 
 
 def segment_alternatives(
@@ -71,7 +86,7 @@ def segment_alternatives(
     plans, distinct = _plan(segments, source)
     hypotheses = translator.engine.alternatives(list(distinct), source, target, count + 1) if distinct else []
     ranks = [
-        _assemble(plans, distinct, [texts[min(rank, len(texts) - 1)] for texts in hypotheses], {})
+        _assemble(plans, distinct, [Translation(texts[min(rank, len(texts) - 1)]) for texts in hypotheses], {})
         for rank in range(1, count + 1)
     ]
     return [[ranked[index] for ranked in ranks] for index in range(len(segments))]
@@ -147,19 +162,28 @@ def _remask(translation: str, sentence: str, markers: list[Marker]) -> str:
 
 
 def _assemble(
-    plans: list[Plan], distinct: dict[str, int], outputs: Sequence[str], approved: dict[tuple[int, int], str]
+    plans: list[Plan],
+    distinct: dict[str, int],
+    outputs: Sequence[Translation],
+    approved: dict[tuple[int, int], str],
 ) -> list[SegmentResult]:
-    """The segments put back together from the model's output for each distinct sentence (or its approved
-    human translation), markers repaired."""
+    """The segments put back together from the engine's translation of each distinct sentence (or its
+    approved human translation), markers repaired, each sentence's origin kept."""
     results = []
     for index, (masked, markers, spans) in enumerate(plans):
         tokens: list[int | str] = []
         flags: set[str] = set()
+        origins: list[str] = []
         position = 0
         for number, (start, end) in enumerate(spans):
             tokens.extend(tokens_of(masked[position:start], len(markers)))
             sentence, numbers = local_numbers(masked[start:end])
-            output = approved.get((index, number)) or global_numbers(outputs[distinct[sentence]], numbers, len(markers))
+            if approved.get((index, number)):
+                output, origin = approved[(index, number)], "memory"
+            else:
+                found = outputs[distinct[sentence]]
+                output, origin = global_numbers(found.text, numbers, len(markers)), found.origin
+            origins.append(origin)
             restored, raised = restore_sentence(masked[start:end], output, markers)
             tokens.extend(restored)
             flags |= raised
@@ -167,7 +191,7 @@ def _assemble(
         tokens.extend(tokens_of(masked[position:], len(markers)))
         tokens, raised = fix_order(tokens, markers)
         tokens = tidy_spaces(tokens, markers, tokens_of(masked, len(markers)))
-        results.append(SegmentResult(unmask(tokens, markers), sorted(flags | raised)))
+        results.append(SegmentResult(unmask(tokens, markers), sorted(flags | raised), origins))
     return results
 
 
