@@ -63,6 +63,8 @@ def test_web_and_workers_share_the_broker_model_and_decoding_settings(services: 
     web, worker = services["web"]["environment"], services["worker"]["environment"]
     for name in SHARED:
         assert web[f"TRANSLATOR_{name}"] == worker[f"TRANSLATOR_{name}"], name
+    restated = [name for name in SHARED if "URL" not in name and web[f"TRANSLATOR_{name}"] is not None]
+    assert not restated, f"defaults live in translator/config.py; pass these through without a value: {restated}"
     assert services["web"]["image"] == services["worker"]["image"] and services["worker"].get("build")
     assert "translator-models:/models" in services["web"]["volumes"] + services["worker"]["volumes"]
     assert "translator-models:/models" in services["worker"]["volumes"]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
 
 from tests.fakes import RecordingFakeEngineForUnitTests, SlowFakeEngineForUnitTests
-from tests.helpers import run_concurrently
+from tests.helpers import ROOT, run_concurrently
 from translator.config import Settings
 from translator.errors import ModelError
 from translator.merging import MergingEngine
@@ -151,3 +153,16 @@ def test_ctranslate2_gets_token_batches_when_a_budget_is_set(settings: Settings)
     assert tokens == {"max_batch_size": 300, "batch_type": "tokens"}
     sentences = batching_options(settings.with_overrides(max_batch_tokens=0, max_batch_size=32), [1] * 200, 2)
     assert sentences == {"max_batch_size": 16}
+
+
+def test_thread_layout_counts_the_cores_the_process_may_use() -> None:
+    """A worker pinned to one core (taskset, a cpuset) runs one replica of one thread, not one per machine core."""
+    script = (
+        "import os\n"
+        "os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\n"
+        "from translator import Settings\n"
+        "print(*Settings().thread_layout())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1", "1"]

@@ -64,6 +64,14 @@ def check_cache_url(url: str) -> str:
     return url
 
 
+def available_cores() -> int:
+    """The cores this process may run on: a worker pinned with taskset or a cpuset sees its own, not the machine's."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime settings of the core; the web, API and CLI layers add none of their own here."""
@@ -216,7 +224,7 @@ class Settings:
         single article no slower (bench/RESULTS.md). From 4 cores, two threads
         per replica keep a single article's sub-batches from getting too narrow.
         """
-        cores = cores or os.cpu_count() or 1
+        cores = cores or available_cores()
         replicas = self.inter_threads or (cores if cores < 4 else cores // 2)
         return replicas, self.intra_threads or max(cores // replicas, 1)
 

@@ -29,7 +29,7 @@ from translator.batch.progress import progress_for
 from translator.batch.same import SAME
 from translator.batch.work import Loaded, Options, Outcome, Submitted, collect_item, submit_item, unchanged
 from translator.cli.common import say, settings_from, source_option, target_option
-from translator.config import Settings
+from translator.config import Settings, available_cores
 from translator.engine import ArgosEngine
 from translator.errors import BrokerUnavailable, InputError
 from translator.exports import EXPORT_FORMATS
@@ -187,7 +187,7 @@ def _settings(ctx: click.Context, jobs: int) -> Settings:
     """Settings for the run: with --jobs N, N model replicas (CTranslate2 inter_threads) share the cores."""
     settings = settings_from(ctx)
     if jobs > 1 and settings.inter_threads < jobs:
-        intra = settings.intra_threads or max((os.cpu_count() or 1) // jobs, 1)
+        intra = settings.intra_threads or max(available_cores() // jobs, 1)
         settings = settings.with_overrides(inter_threads=jobs, intra_threads=intra)
     return settings
 
