@@ -182,8 +182,9 @@ def test_the_web_job_runner_sends_its_corrections_to_another_machines_translator
     stored = store.get(doc_id)
     assert stored is not None and stored.status == "done", stored
     expected = server.translate_document(text, "de", "en", glossary=server.glossary_named("names"))
-    assert stored.document().stable_dict() == expected.stable_dict()
-    assert [s.origin for s in stored.document().sentences] == ["memory", "model"]
-    assert "management board" in stored.document().blocks[0].translation
+    document = stored.document()
+    assert document is not None and document.stable_dict() == expected.stable_dict()
+    assert [s.origin for s in document.sentences] == ["memory", "model"]
+    assert "management board" in document.blocks[0].translation
     failed = store.get(missing)
     assert failed is not None and failed.status == "failed" and "gone" in (failed.error or "")
