@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,32 @@ def test_the_web_job_runner_sends_its_corrections_to_another_machines_translator
     assert "management board" in document.blocks[0].translation
     failed = store.get(missing)
     assert failed is not None and failed.status == "failed" and "gone" in (failed.error or "")
+
+
+def test_the_batch_sends_its_corrections_with_each_article(tmp_path: Path) -> None:
+    """The batch CLI's submit path: the worker (another machine's translator) applies the batch's memory."""
+    from translator.batch.inputs import Item
+    from translator.batch.work import Options, Submitted, submit_item
+
+    batch, worker = _fake(tmp_path / "batch"), _fake(tmp_path / "worker")
+    assert batch.memory is not None
+    batch.memory.put("de", "en", "Siemens baut in Berlin.", "Siemens is building in Berlin.", "edit")
+    article = tmp_path / "bericht.txt"
+    article.write_text("Siemens baut in Berlin. Der Vorstand tagte gestern.\n", encoding="utf-8")
+    backend = EmbeddedBackend(worker)
+    options = Options("de", "en", ("json",), tmp_path / "out")
+    try:
+        submitted = submit_item(batch, backend, Item(article, "bericht.txt", "bericht"), options)
+        assert isinstance(submitted, Submitted)
+        deadline = time.monotonic() + 20
+        while not (state := backend.state(submitted.task_id)).finished:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    finally:
+        backend.close()
+    assert state.document is not None, state.error
+    sentences = [s for block in Document.from_dict(state.document).blocks for s in block.sentences]
+    assert [(s.translation, s.origin) for s in sentences] == [
+        ("Siemens is building in Berlin.", "memory"),
+        ("DER VORSTAND TAGTE GESTERN.", "model"),
+    ]

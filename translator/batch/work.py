@@ -169,7 +169,9 @@ def submit_item(
     previous: dict[str, Any] | None = None,
     loaded: Loaded | None = None,
 ) -> Submitted | Outcome:
-    """Read the file (or fetch the page) and queue its article (task id from content, languages, model, options).
+    """Read the file (or fetch the page) and queue its article with the approved translations it needs.
+
+    The task id comes from content, languages, model, options and those translations (``article_request``).
 
     A document in its own format (``is_file_format``: .docx, .po...) is not an article a worker takes:
     it is translated here, and its Outcome comes back at once. ``previous`` is the item's manifest entry,
