@@ -159,46 +159,6 @@ def test_worker_task_keeps_a_web_pages_metadata(tmp_path: Path) -> None:
     assert result["document"]["metadata"] == metadata
 
 
-def test_task_ids_do_not_depend_on_this_machines_translation_memory(tmp_path: Path) -> None:
-    """A web server with corrections in its memory and a fresh worker still agree on the request's task id."""
-    from translator.jobs.tasks import MISMATCH, run_task
-
-    server, worker = _fake_translator(tmp_path / "server"), _fake_translator(tmp_path / "worker")
-    assert server.memory is not None
-    server.memory.put("de", "en", "Ein Satz.", "One sentence, corrected.", "edit")
-    request = ArticleRequest("Ein Satz.", "de", "en")
-    assert task_id_for(server, request) == task_id_for(worker, request)
-    result = run_task(worker, request, task_id_for(server, request), lambda _report: None)
-    assert result != {"error": MISMATCH} and "document" in result
-
-
-def test_a_jobs_glossary_travels_by_name_to_the_worker_and_into_the_task_id(tmp_path: Path) -> None:
-    """The glossary chosen for a job reaches the worker (as JSON, like Celery sends it) and is applied there."""
-    import json
-
-    from translator.jobs.tasks import run_task
-
-    server, worker = _fake_translator(tmp_path / "server", cache=False), _fake_translator(tmp_path / "w", cache=False)
-    request = ArticleRequest.from_dict(
-        json.loads(json.dumps(ArticleRequest("Siemens baut.", "de", "en", glossary="news").to_dict()))
-    )
-    assert request.glossary == "news"
-    plain = ArticleRequest("Siemens baut.", "de", "en")
-    assert task_id_for(server, request) != task_id_for(server, plain)
-    missing = run_task(worker, request, task_id_for(server, request), lambda _report: None)
-    assert "news" in missing.get("error", "")  # not on this worker: the request's problem, named
-    worker.glossaries.add("news", "Siemens", None, "de", "en")
-    assert task_id_for(server, request) == task_id_for(worker, request)  # entries are each machine's own
-    result = run_task(worker, request, task_id_for(server, request), lambda _report: None)
-    assert result["document"]["blocks"][0]["translation"] == "Siemens BAUT."
-    assert (
-        run_task(worker, plain, task_id_for(worker, plain), lambda _report: None)["document"]["blocks"][0][
-            "translation"
-        ]
-        == "SIEMENS BAUT."
-    )
-
-
 def test_a_memory_answer_keeps_its_origin_when_a_glossary_is_used(tmp_path: Path) -> None:
     translator = _fake_translator(tmp_path, cache=False)
     assert translator.memory is not None

@@ -23,7 +23,7 @@ from translator.errors import ModelError, StoreUnavailable, UnsupportedPairError
 from translator.languages import check_pair
 from translator.models import INSTALL_HINT, InstalledModel, find_model, list_models, load_argos_package
 from translator.storage.cache import TranslationCache, cache_key
-from translator.storage.memory import TranslationMemory, normalize_source
+from translator.storage.memory import ApprovedTranslations, normalize_source
 
 MAX_INPUT_TOKENS = 400
 MAX_ALTERNATIVES = 5  # hypotheses beyond the best one a request may ask for (each widens the beam search)
@@ -244,20 +244,27 @@ class MemoryEngine(EngineWrapper):
     A memory that is out of use (damaged file) answers nothing; translation goes on without it.
     """
 
-    def __init__(self, engine: Engine, memory: TranslationMemory) -> None:
+    def __init__(self, engine: Engine, memory: ApprovedTranslations) -> None:
         super().__init__(engine)
         self.memory = memory
 
     def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[Translation]:
         keys = [normalize_source(sentence) for sentence in sentences]
-        try:
-            found = self.memory.lookup(source, target, keys) if sentences else {}
-        except StoreUnavailable as error:
-            log.warning("Translating without the translation memory: %s", error)
-            found = {}
+        found = approved(self.memory, sentences, source, target)
         missing = [sentence for sentence, key in zip(sentences, keys, strict=True) if key not in found]
         fresh = iter(self.engine.translate_batch(missing, source, target) if missing else [])
         return [Translation(found[key], origin="memory") if key in found else next(fresh) for key in keys]
+
+
+def approved(memory: ApprovedTranslations, sentences: Sequence[str], source: str, target: str) -> dict[str, str]:
+    """The memory's approved translations of these engine inputs, by normalized source ({} when out of use)."""
+    if not sentences:
+        return {}
+    try:
+        return memory.lookup(source, target, [normalize_source(sentence) for sentence in sentences])
+    except StoreUnavailable as error:
+        log.warning("Translating without the translation memory: %s", error)
+        return {}
 
 
 class CachedEngine(EngineWrapper):

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import cached_property
 from itertools import accumulate
-from typing import Any
+from typing import Any, NamedTuple
 
 from translator.config import Settings
 from translator.detect import UNDETERMINED, LanguageDetector
-from translator.document import RUN_FIELDS, Block, Document, stable_provenance
+from translator.document import RUN_FIELDS, Block, Detection, Document, stable_provenance
 from translator.engine import ArgosEngine, CachedEngine, Engine, MemoryEngine
 from translator.errors import InputError, StoreUnavailable
 from translator.flags import quality_flags
@@ -30,10 +30,18 @@ from translator.models import InstalledModel, demo_notice
 from translator.segment import parse_blocks, split_sentences
 from translator.storage.cache import TranslationCache, open_cache
 from translator.storage.glossary import GlossaryStore, glossary_store_path
-from translator.storage.memory import TranslationMemory, memory_path
+from translator.storage.memory import ApprovedTranslations, TranslationMemory, memory_path
 
 Progress = Callable[[int, int], None]
 Partial = Callable[[Document, int, int], None]
+
+
+class Segmented(NamedTuple):
+    """An article segmented for translation (``Translator.segment``)."""
+
+    blocks: list[Block]
+    detected: Detection
+    source_language: str
 
 
 class Translator:
@@ -67,11 +75,18 @@ class Translator:
         return MergingEngine(self._engine or ArgosEngine(self.settings))
 
     @cached_property
+    def machine(self) -> Engine:
+        """The cache (hits cost nothing), then merging of concurrent requests, then the model."""
+        return CachedEngine(self.merger, self.cache) if self.cache is not None else self.merger
+
+    @cached_property
     def engine(self) -> Engine:
-        """Memory first (approved human translations), then the cache (hits cost nothing), then merging of
-        concurrent requests, then the model."""
-        engine: Engine = CachedEngine(self.merger, self.cache) if self.cache is not None else self.merger
-        return MemoryEngine(engine, self.memory) if self.memory is not None else engine
+        """Memory first (approved human translations), then the machine chain (``machine``)."""
+        return MemoryEngine(self.machine, self.memory) if self.memory is not None else self.machine
+
+    def _engine_with(self, memory: ApprovedTranslations | None) -> Engine:
+        """The engine chain with ``memory`` in front instead of this installation's (None: the usual chain)."""
+        return self.engine if memory is None else MemoryEngine(self.machine, memory)
 
     def preparing(self) -> AbstractContextManager[None]:
         """Wrap the work before this thread's engine call, so concurrent requests can share that call."""
@@ -95,11 +110,13 @@ class Translator:
         partial: Partial | None = None,
         metadata: dict[str, str] | None = None,
         glossary: Glossary | None = None,
+        memory: ApprovedTranslations | None = None,
     ) -> Document:
         """Segment, detect, translate and flag an article.
 
         ``glossary`` (for the article's language pair, else an InputError): its terms come back as
-        given, and a sentence whose output lost one is flagged ``glossary``.
+        given, and a sentence whose output lost one is flagged ``glossary``. ``memory`` answers instead of
+        this installation's translation memory (a job's ``MemorySnapshot`` from its submitter's memory).
 
         ``metadata`` is the page's (from ``translator.sources.read_article``): it is kept in
         the document, and for extracted web pages it says each block's kind.
@@ -115,15 +132,15 @@ class Translator:
         from the cache.
         """
         started = time.perf_counter()
-        source, target = _language_code(source, "source"), _language_code(target, "target")
+        source, target = language_code(source, "source"), language_code(target, "target")
         metadata = dict(metadata or {})
-        key = self._document_key(text, source, target, metadata, glossary)
+        key = self._document_key(text, source, target, metadata, glossary, memory)
         cached = self.cache.get_document(key) if self.cache is not None and key else None
         if cached is not None:
             return self._from_cache(cached, started, progress)
         with self.preparing():
             document = self._translate_fresh(
-                text, source, target, progress, progress_slice, partial, started, metadata, glossary
+                text, source, target, progress, progress_slice, partial, started, metadata, glossary, memory
             )
         if self.cache is not None and key:
             self.cache.put_document(key, json.dumps(document.stable_dict(), ensure_ascii=False))
@@ -135,22 +152,28 @@ class Translator:
         source: str = "auto",
         target: str = "en",
         metadata: dict[str, str] | None = None,
-        glossary: str | None = None,
+        carried: list[Any] | None = None,
     ) -> str:
         """The request's identity, from which job task ids are derived: same article, languages, models, options.
 
-        Unlike the document cache's key it leaves out the translation memory's revision and the glossary's
-        entries (only its name is in): each machine (a web server, a worker) has its own memory and glossaries,
-        and a worker must recognise the submitter's request.
+        ``carried`` is what a job brings along from its submitter (the glossary entries and approved
+        translations it applies, in a stable form): a correction saved on the submitter makes a new task.
+        Nothing of the machine computing the key is in it (not its memory, not its glossaries), so a
+        worker recognises the submitter's request.
         """
-        source, target = _language_code(source, "source"), _language_code(target, "target")
+        source, target = language_code(source, "source"), language_code(target, "target")
         if not isinstance(text, str):
             return ""
-        named = [{"glossary": glossary}] if glossary else []
-        return _digest(self._request_parts(text, source, target) + ([metadata] if metadata else []) + named)
+        return _digest(self._request_parts(text, source, target) + ([metadata] if metadata else []) + (carried or []))
 
     def _document_key(
-        self, text: str, source: str, target: str, metadata: dict[str, str], glossary: Glossary | None
+        self,
+        text: str,
+        source: str,
+        target: str,
+        metadata: dict[str, str],
+        glossary: Glossary | None,
+        memory: ApprovedTranslations | None = None,
     ) -> str:
         """Article + its metadata + languages + glossary + every installed model and option: any change misses.
 
@@ -159,11 +182,12 @@ class Translator:
         """
         if not isinstance(text, str):
             return ""
+        memory = memory if memory is not None else self.memory
         try:
-            memory = self.memory.revision() if self.memory is not None else None
+            revision = memory.revision() if memory is not None else None
         except StoreUnavailable:
             return ""  # cannot tell whether the memory changed: translate, do not trust the stored article
-        parts = self._request_parts(text, source, target) + [memory] + ([metadata] if metadata else [])
+        parts = self._request_parts(text, source, target) + [revision] + ([metadata] if metadata else [])
         return _digest(parts + ([{"glossary": glossary.fingerprint}] if glossary is not None else []))
 
     def _request_parts(self, text: str, source: str, target: str) -> list[Any]:
@@ -194,11 +218,9 @@ class Translator:
         started: float,
         metadata: dict[str, str],
         glossary: Glossary | None = None,
+        memory: ApprovedTranslations | None = None,
     ) -> Document:
-        blocks = parse_blocks(text, self.settings.max_chars, metadata)
-        detected = self.detector.detect("\n".join(block.source for block in blocks))
-        source_language = detected.language if source == "auto" else source
-        split_sentences(blocks, source_language)
+        blocks, detected, source_language = self.segment(text, source, metadata)
         parsed = time.perf_counter()
         self.detector.detect_blocks(blocks, detected)
         document = Document(blocks, detected, source_language, target, metadata=metadata)
@@ -218,7 +240,7 @@ class Translator:
             document.provenance = {**model.describe(), **self.engine.describe()}
             if glossary is not None:
                 document.provenance["glossary"] = glossary.name
-            self._translate_blocks(document, progress, progress_slice, partial, glossary)
+            self._translate_blocks(document, progress, progress_slice, partial, glossary, self._engine_with(memory))
         finished = time.perf_counter()
         document.timings = {
             "segment_and_detect_ms": _ms(parsed - started),
@@ -228,13 +250,27 @@ class Translator:
         }
         return document
 
+    def segment(self, text: str, source: str, metadata: dict[str, str] | None = None) -> Segmented:
+        """The article's blocks split into sentences, its detected language, and the source language used.
+
+        The one segmentation: the pipeline translates these sentences, and a job's submitter looks them up
+        in its memory and glossary (``translator.jobs.base.article_request``).
+        """
+        blocks = parse_blocks(text, self.settings.max_chars, metadata)
+        detected = self.detector.detect("\n".join(block.source for block in blocks))
+        source = language_code(source, "source")
+        source_language = detected.language if source == "auto" else source
+        split_sentences(blocks, source_language)
+        return Segmented(blocks, detected, source_language)
+
     def _translate_blocks(
         self,
         document: Document,
         progress: Progress | None,
         progress_slice: int,
         partial: Partial | None,
-        glossary: Glossary | None = None,
+        glossary: Glossary | None,
+        engine: Engine,
     ) -> None:
         blocks, source, target = document.blocks, document.source_language, document.target_language
         sentences = [s for block in blocks for s in block.sentences]
@@ -246,7 +282,7 @@ class Translator:
             partial(document, 0, total)
         for start in range(0, total, step):
             chunk = sentences[start : start + step]
-            results = translate_with_terms(self.engine, [s.source for s in chunk], source, target, glossary)
+            results = translate_with_terms(engine, [s.source for s in chunk], source, target, glossary)
             for sentence, result in zip(chunk, results, strict=True):
                 sentence.translation = result.text
                 sentence.cached = result.cached
@@ -274,7 +310,8 @@ class Translator:
 LANGUAGE_CODE = re.compile(r"^(auto|[a-z]{2,3}(-[a-z0-9]{2,8})?)$")
 
 
-def _language_code(code: str, what: str) -> str:
+def language_code(code: str, what: str) -> str:
+    """A language code as the pipeline uses it (trimmed, lower case); InputError naming ``what`` otherwise."""
     normalised = code.strip().lower() if isinstance(code, str) else ""
     if not LANGUAGE_CODE.match(normalised):
         raise InputError(f"The {what} language must be a language code such as 'de' or 'auto', got {code!r}.")

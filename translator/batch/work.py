@@ -25,7 +25,7 @@ from translator.batch.same import SAME, is_file_format, same_format_article, tra
 from translator.document import Document, stable_provenance
 from translator.errors import InputError, ModelError
 from translator.exports import render
-from translator.jobs.base import DONE, ArticleRequest, JobBackend, TaskState, task_id_for
+from translator.jobs.base import DONE, JobBackend, TaskState, article_request, task_id_for
 from translator.pipeline import Translator
 from translator.sources import Article, read_article, read_url
 from translator.textio import write_atomic
@@ -169,7 +169,9 @@ def submit_item(
     previous: dict[str, Any] | None = None,
     loaded: Loaded | None = None,
 ) -> Submitted | Outcome:
-    """Read the file (or fetch the page) and queue its article (task id from content, languages, model, options).
+    """Read the file (or fetch the page) and queue its article with the approved translations it needs.
+
+    The task id comes from content, languages, model, options and those translations (``article_request``).
 
     A document in its own format (``is_file_format``: .docx, .po...) is not an article a worker takes:
     it is translated here, and its Outcome comes back at once. ``previous`` is the item's manifest entry,
@@ -182,7 +184,7 @@ def submit_item(
     try:
         loaded = loaded or load_item(translator, item)
         article = loaded.article
-        request = ArticleRequest(article.text, options.source, options.target, article.metadata)
+        request = article_request(translator, article.text, options.source, options.target, article.metadata)
         task_id = task_id_for(translator, request)
     except Exception as error:  # the batch goes on: an input that cannot be read or parsed is its own failure
         return _failed(item, previous, str(error) or type(error).__name__, started)

@@ -9,7 +9,7 @@ sentence whose output lost a term is flagged ``glossary`` with the term put back
 The entries live in ``translator.storage.glossary``.
 """
 
-from translator.glossary.apply import mark_terms, translate_with_terms
+from translator.glossary.apply import mark_terms, plan_terms, terms_in, translate_with_terms
 from translator.glossary.entries import Glossary, check_entry, check_name
 
-__all__ = ["Glossary", "check_entry", "check_name", "mark_terms", "translate_with_terms"]
+__all__ = ["Glossary", "check_entry", "check_name", "mark_terms", "plan_terms", "terms_in", "translate_with_terms"]

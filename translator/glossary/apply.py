@@ -107,6 +107,45 @@ class TermResult:
     origin: str = "model"  # the engine's ``Translation.origin`` ("memory": an approved human translation)
 
 
+Plan = tuple[str, list[Marker]] | None  # a sentence with terms: its masked text and markers; None: as it is
+
+
+def plan_terms(sentences: Sequence[str], glossary: Glossary | None) -> list[tuple[str, Plan]]:
+    """What the engine gets for each sentence (the sentence, or its masked form when a term is in it), and how
+    to put the terms back. A job's submitter asks its memory for exactly these inputs (``MemoryEngine``'s keys).
+    """
+    planned: list[tuple[str, Plan]] = []
+    index = term_index(glossary) if glossary is not None else None
+    for sentence in sentences:
+        found = index is not None and next(index.find(sentence), None) is not None
+        segment = mark_terms(protect_text(sentence), glossary) if found else []
+        if any(isinstance(piece, Marker) and piece.term for piece in segment):
+            masked, markers = mask(segment)
+            planned.append((masked, (masked, markers)))
+        else:
+            planned.append((sentence, None))
+    return planned
+
+
+def terms_in(sentences: Iterable[str], glossary: Glossary) -> dict[str, str]:
+    """The glossary's entries that translating these sentences can use, and no others: what a job carries.
+
+    The same scans as ``plan_terms`` (the whole sentence, then each text piece around URLs and tags), so a
+    glossary of just these entries finds the same terms at the same places as the whole glossary: it lacks
+    only terms that matched nowhere, and a scan never picks a term the whole glossary would not pick there.
+    """
+    index = term_index(glossary)
+    used: dict[str, str] = {}
+    if index is None:
+        return used
+    for sentence in sentences:
+        pieces = [sentence, *(piece for piece in protect_text(sentence) if isinstance(piece, str))]
+        for piece in pieces:
+            for _start, _end, term in index.find(piece):
+                used[term] = glossary.entries[term]
+    return dict(sorted(used.items()))
+
+
 def translate_with_terms(
     engine: Engine, sentences: Sequence[str], source: str, target: str, glossary: Glossary | None
 ) -> list[TermResult]:
@@ -116,22 +155,10 @@ def translate_with_terms(
     same output). The engine (and its cache) sees only the masked sentence, so the terms' translations
     are put in after the cache: editing a glossary entry needs no cache flush.
     """
-    plans: list[tuple[str, list[Marker]] | None] = []
-    inputs: list[str] = []
-    index = term_index(glossary) if glossary is not None else None
-    for sentence in sentences:
-        found = index is not None and next(index.find(sentence), None) is not None
-        segment = mark_terms(protect_text(sentence), glossary) if found else []
-        if any(isinstance(piece, Marker) and piece.term for piece in segment):
-            masked, markers = mask(segment)
-            plans.append((masked, markers))
-            inputs.append(masked)
-        else:
-            plans.append(None)
-            inputs.append(sentence)
-    outputs = engine.translate_batch(inputs, source, target)
+    planned = plan_terms(sentences, glossary)
+    outputs = engine.translate_batch([engine_input for engine_input, _plan in planned], source, target)
     results = []
-    for plan, output in zip(plans, outputs, strict=True):
+    for (_input, plan), output in zip(planned, outputs, strict=True):
         if plan is None:
             results.append(TermResult(output.text, output.cached, origin=output.origin))
             continue

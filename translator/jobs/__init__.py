@@ -10,7 +10,7 @@ document store's jobs through a backend (the web server with a broker).
 from __future__ import annotations
 
 from translator.config import Settings
-from translator.jobs.base import ArticleRequest, JobBackend, StoreJobRunner, TaskState, task_id_for
+from translator.jobs.base import ArticleRequest, JobBackend, StoreJobRunner, TaskState, article_request, task_id_for
 from translator.jobs.embedded import (
     PARTIAL_INTERVAL,
     PROGRESS_SLICE,
@@ -52,6 +52,7 @@ __all__ = [
     "JobRunner",
     "StoreJobRunner",
     "TaskState",
+    "article_request",
     "job_backend",
     "job_runner",
     "task_id_for",

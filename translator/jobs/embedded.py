@@ -184,7 +184,8 @@ class EmbeddedBackend(JobBackend):
                 request.target,
                 progress,
                 metadata=request.metadata,
-                glossary=self.translator.glossary_named(request.glossary),
+                glossary=request.glossary,
+                memory=request.memory,  # what the submitter saw: the same document as on a Celery worker
             )
         except Exception as error:  # reported with the reason, like a worker's failure
             state.error = str(error) or type(error).__name__

@@ -17,8 +17,8 @@ from collections import Counter
 from contextlib import suppress
 
 from translator.document import Document
-from translator.errors import BrokerUnavailable, StoreUnavailable
-from translator.jobs.base import DONE, FAILED, RUNNING, ArticleRequest, JobBackend, task_id_for
+from translator.errors import BrokerUnavailable, StoreUnavailable, TranslatorError
+from translator.jobs.base import DONE, FAILED, RUNNING, JobBackend, article_request, task_id_for
 from translator.pipeline import Translator
 from translator.status import JobStatus, is_active
 from translator.storage.documents import DocumentStore
@@ -44,14 +44,29 @@ class RemoteJobRunner:
         self._monitor: threading.Thread | None = None
 
     def submit(self, doc_id: str) -> None:
-        """Send the document's article to the workers; BrokerUnavailable leaves it waiting for the broker."""
+        """Send the document's article to the workers; BrokerUnavailable leaves it waiting for the broker.
+
+        The request carries this server's approved translations and glossary entries for the article, read
+        now: a correction saved before a (re)submission is applied, whichever worker takes the task.
+        """
         stored = self.store.get(doc_id)
         if stored is None or not is_active(stored.status):
             return
-        request = ArticleRequest(
-            stored.text, stored.requested_source, stored.target_language, stored.source_metadata, stored.glossary or ""
-        )
-        task_id = task_id_for(self.translator, request)
+        try:
+            glossary = self.translator.glossary_named(stored.glossary)
+            request = article_request(
+                self.translator,
+                stored.text,
+                stored.requested_source,
+                stored.target_language,
+                stored.source_metadata,
+                glossary,
+            )
+            task_id = task_id_for(self.translator, request)
+        except TranslatorError as error:  # the article's problem (or its glossary removed): as a job would fail
+            self.store.set_status(doc_id, FAILED, str(error))
+            self.outcomes["failed"] += 1
+            return
         self._start_monitor()
         try:
             self.backend.submit(task_id, request)

@@ -1,7 +1,9 @@
 """The one task a worker runs: an article and its options in, the document JSON out, progress on the way.
 
 The worker's Translator is built once per process (the model loads once;
-CTranslate2 is not fork-safe, so workers use the solo or threads pool).
+CTranslate2 is not fork-safe, so workers use the solo or threads pool). The
+memory and glossary come with the request (``ArticleRequest``): a worker's own
+data directory holds neither the submitter's corrections nor its glossaries.
 """
 
 from __future__ import annotations
@@ -41,7 +43,11 @@ def register_tasks(app: Celery, translator: Translator) -> None:
         def report(meta: dict[str, Any]) -> None:
             task.update_state(state=PROGRESS, meta=meta)
 
-        return run_task(translator, ArticleRequest.from_dict(request), task_id, report)
+        try:
+            article = ArticleRequest.from_dict(request)
+        except TranslatorError as error:  # an older submitter's request: its problem, named
+            return {"error": str(error)}
+        return run_task(translator, article, task_id, report)
 
 
 def run_task(
@@ -72,7 +78,6 @@ def run_task(
         partial_doc[0] = None
 
     try:
-        glossary = translator.glossary_named(request.glossary)  # removed on this worker: the request's problem
         document = translator.translate_document(
             request.text,
             request.source,
@@ -81,7 +86,8 @@ def run_task(
             PROGRESS_SLICE,
             partial,
             metadata=request.metadata,
-            glossary=glossary,
+            glossary=request.glossary,
+            memory=request.memory,  # the submitter's approved translations, never this worker's own memory
         )
     except TranslatorError as error:  # the article's problem: a result, not a retry
         return {"error": str(error)}

@@ -100,7 +100,7 @@ class StoredDocument:
     partial: str | None = None
     owner: str | None = None
     metadata: str | None = None  # JSON: the page's metadata (source URL, site, author...), for web articles
-    glossary: str | None = None  # the glossary's name, looked up when the job runs
+    glossary: str | None = None  # the glossary's name, looked up when the job runs (or is sent to a worker)
     file_name: str | None = None  # the document file it was read from (its bytes: ``DocumentStore.original``)
 
     @property

@@ -13,12 +13,15 @@ cache key includes: an article translated before an edit is translated again aft
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from translator.storage.sqlite import Database, Migration
 
@@ -83,6 +86,50 @@ class Suggestion:
     translation: str
     submitter: str | None
     created: float
+
+
+class ApprovedTranslations(Protocol):
+    """What the engine chain asks a memory (``MemoryEngine``): the file, or a snapshot a job carries."""
+
+    def lookup(self, source_language: str, target_language: str, sources: Sequence[str]) -> dict[str, str]: ...
+    def revision(self) -> int | str: ...
+
+
+@dataclass(frozen=True)
+class MemorySnapshot:
+    """The approved translations of one article's sentences, taken from the submitter's memory for a job.
+
+    A worker on another machine answers from it instead of its own memory (it has none of the submitter's
+    corrections), so every worker translates the article as the submitter's memory says, and nothing else.
+    """
+
+    source_language: str = ""
+    target_language: str = ""
+    entries: dict[str, str] = field(default_factory=dict)  # normalized source -> approved translation
+
+    def lookup(self, source_language: str, target_language: str, sources: Sequence[str]) -> dict[str, str]:
+        if (source_language, target_language) != (self.source_language, self.target_language):
+            return {}
+        return {source: self.entries[source] for source in sources if source in self.entries}
+
+    def revision(self) -> str:
+        """Changes with any entry (the document cache key's part for the memory)."""
+        return hashlib.sha256(json.dumps(self.key_part(), ensure_ascii=False).encode("utf-8")).hexdigest()
+
+    def key_part(self) -> list[Any]:
+        """What identifies the snapshot (entries sorted: the order they were found in does not matter)."""
+        return [self.source_language, self.target_language, sorted(self.entries.items())]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source_language, "target": self.target_language, "entries": dict(self.entries)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> MemorySnapshot:
+        """A snapshot from its JSON form; nothing (an older submitter's request) is an empty one."""
+        if not data:
+            return cls()
+        entries = {str(source): str(text) for source, text in (data.get("entries") or {}).items()}
+        return cls(str(data.get("source") or ""), str(data.get("target") or ""), entries)
 
 
 def memory_path(data_dir: Path) -> Path:
