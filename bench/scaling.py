@@ -211,18 +211,14 @@ class Workers:
     """``python -m translator worker`` processes, each pinned to one core, each with its own data directory."""
 
     def __init__(self, cores: list[int], base: Path, env: dict[str, str]) -> None:
-        from tests.helpers import start_worker
+        from tests.helpers import start_worker, wait_until_ready
 
         self.logs = {f"w{core}": base / f"w{core}.log" for core in cores}
         self.processes = {
             f"w{core}": start_worker(f"w{core}", base / f"w{core}", env, base / f"w{core}.log", cpus={core})
             for core in cores
         }
-        deadline = time.monotonic() + 180
-        while not all(f"{name}@test ready" in self.logs[name].read_text(errors="replace") for name in self.logs):
-            dead = [name for name, process in self.processes.items() if process.poll() is not None]
-            assert not dead and time.monotonic() < deadline, {n: self.logs[n].read_text()[-2000:] for n in self.logs}
-            time.sleep(0.1)
+        wait_until_ready(self.processes, self.logs, seconds=180)
         self.pinning = {name: pinned_to(process.pid) for name, process in self.processes.items()}
         for name, core in zip(self.processes, cores, strict=True):
             assert self.pinning[name] == [core], self.pinning
@@ -231,13 +227,9 @@ class Workers:
         return {name: peak_kib(process.pid) for name, process in self.processes.items()}
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        from tests.helpers import stop_processes
+
+        stop_processes(self.processes.values(), seconds=30)
 
 
 def task_runtimes(log: Path, ids: list[str]) -> dict[str, float]:

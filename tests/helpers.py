@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +168,32 @@ def start_worker(
     pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
     with log.open("ab") as output:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, preexec_fn=pin)
+
+
+def wait_until_ready(
+    processes: dict[str, subprocess.Popen[bytes]], logs: dict[str, Path], seconds: float = 120
+) -> None:
+    """Until every worker's log (``start_worker``'s) says it is ready; fails with the logs if one exits or time runs out."""
+    deadline = time.monotonic() + seconds
+    while not all(f"{name}@test ready" in logs[name].read_text(errors="replace") for name in processes):
+        dead = [name for name, process in processes.items() if process.poll() is not None]
+        tails = {name: logs[name].read_text(errors="replace")[-2000:] for name in processes}
+        assert not dead and time.monotonic() < deadline, tails
+        time.sleep(0.1)
+
+
+def stop_processes(processes: Iterable[subprocess.Popen[Any]], seconds: float = 15) -> None:
+    """SIGTERM them all (they shut down together), then wait; one still running after ``seconds`` is killed."""
+    processes = list(processes)
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 # --- A local web server and a guard that no connection leaves the machine --------------------------

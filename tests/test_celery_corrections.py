@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import ROOT, SEED, RedisServer, start_worker
+from tests.helpers import ROOT, SEED, RedisServer, start_worker, stop_processes, wait_until_ready
 from translator.config import Settings
 
 pytestmark = pytest.mark.slow
@@ -35,17 +34,10 @@ def worker(tmp_path: Path, model_dir: Path, redis_server: RedisServer) -> Iterat
                TRANSLATOR_BROKER_URL=redis_server.url)  # fmt: skip
     process = start_worker("w1", data_dir, env, log)
     try:
-        deadline = time.monotonic() + 120
-        while "w1@test ready" not in log.read_text(errors="replace"):
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
-            time.sleep(0.1)
+        wait_until_ready({"w1": process}, {"w1": log})
         yield log
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_processes([process])
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.helpers import ROOT, SEED, RedisServer, start_worker
+from tests.helpers import ROOT, SEED, RedisServer, start_worker, stop_processes, wait_until_ready
 from translator.config import Settings
 from translator.exports import render
 from translator.pipeline import Translator
@@ -99,11 +99,7 @@ class Workers:
             name: start_worker(name, tmp_path / name, _env(model_dir, tmp_path / name, broker), log)
             for name, log in self.logs.items()
         }
-        deadline = time.monotonic() + 120
-        while not all(f"{name}@test ready" in self.log(name) for name in self.logs):
-            assert time.monotonic() < deadline, {name: self.log(name)[-2000:] for name in self.logs}
-            assert all(p.poll() is None for p in self.processes.values()), {n: self.log(n) for n in self.logs}
-            time.sleep(0.1)
+        wait_until_ready(self.processes, self.logs)
 
     def log(self, name: str) -> str:
         return self.logs[name].read_text(errors="replace")
@@ -125,14 +121,7 @@ class Workers:
         raise AssertionError(f"{name} never held an article:\n{self.log(name)[-3000:]}")
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(self.processes.values())
 
 
 @pytest.fixture
