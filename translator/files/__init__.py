@@ -11,6 +11,12 @@ protected spans survive; a file that is unsafe or broken is refused with an
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from translator.sources import Article, read_article
+
+if TYPE_CHECKING:
+    from translator.config import Settings
 
 # The suffixes the handlers in ``driver`` cover; kept here so listing them (/frontend/settings) imports no parser.
 # Documents: files that are not articles (the reader and the batch tool's bilingual outputs take articles).
@@ -39,5 +45,23 @@ def output_suffix(name: str) -> str:
 
 def translated_name(original: str, target: str, suffix: str | None = None) -> str:
     """The name a translated file is given back as: ``brief.docx`` → ``brief.en.docx``."""
-    stem = PurePath(original.replace("\\", "/")).stem
+    stem = PurePath(base_name(original)).stem
     return f"{stem}.{target}{suffix or output_suffix(original)}"
+
+
+def base_name(name: str) -> str:
+    """A sent file's name without its folders, Windows ones too (a browser may send ``C:\\Users\\...\\brief.docx``)."""
+    return PurePath(name.replace("\\", "/")).name
+
+
+def read_sent_file(data: bytes, name: str, settings: Settings) -> tuple[Article, tuple[str, bytes] | None]:
+    """An uploaded file as an article for the reader, with the original to keep when it is a document.
+
+    A document (.docx, .po, .srt...) is read as its paragraphs and comes with its (name, bytes), from which
+    its translated file is made; a .txt/.md/.html file is read as an article and keeps nothing.
+    """
+    if not is_document(name):
+        return read_article(data, name, settings=settings), None
+    from translator.files.driver import read_document_file  # lxml, polib: loaded once a document is sent
+
+    return read_document_file(data, name, settings.file_max_chars), (name, data)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from pathlib import Path, PurePath
+from pathlib import Path
 
-from translator.files import translated_name
+from translator.files import base_name, translated_name
 from translator.textio import write_atomic
 
 TOKEN_BYTES = 24
@@ -64,6 +64,6 @@ def download_name(name: str) -> str:
 
 def safe_name(name: str) -> str:
     """A file name without directories or characters a URL or a file system would trip on."""
-    base = PurePath(name.replace("\\", "/")).name
+    base = base_name(name)
     cleaned = re.sub(r"[^\w.-]+", "_", base, flags=re.ASCII).strip("._") or "file"
     return cleaned[-120:]

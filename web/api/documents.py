@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from pathlib import PurePath
 from typing import Any
 
 from flask import Blueprint, request, send_file, url_for
@@ -24,7 +23,7 @@ from translator import InputError, TranslatorError
 from translator.document import Document
 from translator.edits import edit_sentence, parse_pair
 from translator.errors import BrokerUnavailable, ConflictError, UnsupportedPairError
-from translator.files import SUPPORTED_SUFFIXES, is_document, is_supported
+from translator.files import SUPPORTED_SUFFIXES, base_name, is_supported, read_sent_file
 from translator.sources import Article, FetchError, read_article, read_url
 from translator.status import JobStatus, is_active
 from translator.storage.documents import StoredDocument
@@ -155,18 +154,12 @@ def _article(body: DocumentRequest, upload: FileStorage | None) -> tuple[Article
 
 def _read_upload(upload: FileStorage) -> tuple[Article, tuple[str, bytes] | None]:
     """A document file as its paragraphs (kept as (name, bytes)), or an article file read as the web form reads it."""
-    name = PurePath((upload.filename or "").replace("\\", "/")).name
+    name = base_name(upload.filename or "")
     if not name:
         fail(400, "The file has no name; send it with its file name (brief.docx), which says its type.")
     if not is_supported(name):
         fail(415, f"{name}: unsupported file type; supported: {', '.join(SUPPORTED_SUFFIXES)}.")
-    data = upload.read()
-    settings = services().settings
-    if not is_document(name):
-        return read_article(data, name, settings=settings), None
-    from translator.files.driver import read_document_file  # lxml, polib: loaded once a file is sent
-
-    return read_document_file(data, name, settings.file_max_chars), (name, data)
+    return read_sent_file(upload.read(), name, services().settings)
 
 
 def list_documents() -> ResponseReturnValue:

@@ -9,14 +9,12 @@ LibreTranslate.
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from flask import request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
 from translator import InputError, TranslatorError
 from translator.errors import UnsupportedPairError
-from translator.files import SUPPORTED_SUFFIXES, is_supported
+from translator.files import SUPPORTED_SUFFIXES, base_name, is_supported
 from translator.files.store import download_name
 from web.api.common import check_languages, fail, named_glossary
 from web.metrics import count_characters
@@ -32,7 +30,7 @@ def translate_file_view() -> ResponseReturnValue:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         fail(400, "Invalid request: missing file parameter")
-    name = PurePath(upload.filename.replace("\\", "/")).name
+    name = base_name(upload.filename)
     if not is_supported(name):
         fail(400, f"Invalid request: unsupported file type; supported: {', '.join(SUPPORTED_SUFFIXES)}")
     source_code, target_code = request.form.get("source", ""), request.form.get("target", "")

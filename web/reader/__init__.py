@@ -10,7 +10,6 @@ shows only that key's documents (all of them for an admin key).
 from __future__ import annotations
 
 import io
-from pathlib import PurePath
 
 from flask import (
     Blueprint,
@@ -31,7 +30,7 @@ from werkzeug.datastructures import FileStorage
 from translator.detect import UNDETERMINED
 from translator.errors import BrokerUnavailable, InputError, ModelError, TranslatorError, UnsupportedPairError
 from translator.exports import EXPORT_FORMATS, render
-from translator.files import DOCUMENT_SUFFIXES, is_document
+from translator.files import DOCUMENT_SUFFIXES, base_name, read_sent_file
 from translator.languages import check_pair, language_name
 from translator.models import INSTALL_COMMAND
 from translator.sources import ARTICLE_SUFFIXES, FORMATS, Article, is_url, read_article, read_url
@@ -160,7 +159,7 @@ def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[Art
     can give it back translated in its own format; articles have no original file.
     """
     pasted, url = form["text"], form["url"].strip()
-    filename = PurePath((upload.filename or "").replace("\\", "/")).name if upload is not None else ""
+    filename = base_name(upload.filename or "") if upload is not None else ""
     if sum(bool(given) for given in (pasted.strip(), filename, url)) > 1:
         raise InputError("Paste an article, choose a file or give a web address: only one of them.")
     settings = services().settings
@@ -172,13 +171,8 @@ def _article_from(form: dict[str, str], upload: FileStorage | None) -> tuple[Art
         if not is_url(url):
             raise InputError("The web address must start with http:// or https://.")
         article, title = read_url(url, settings), url
-    elif upload is not None and filename and is_document(filename):
-        from translator.files.driver import read_document_file  # lxml, polib: loaded once a file is sent
-
-        original = (filename, upload.read())
-        article, title = read_document_file(original[1], filename, settings.file_max_chars), filename
     elif upload is not None and filename:
-        article, title = read_article(upload.read(), filename, settings=settings), filename
+        (article, original), title = read_sent_file(upload.read(), filename, settings), filename
     else:
         if not pasted.strip():
             raise InputError("Paste an article, choose a file or give a web address to translate.")
