@@ -49,11 +49,8 @@ class ArticleRequest:
     def carried(self) -> list[Any]:
         """What the request brings from its submitter, in a stable form (part of the task id); [] for nothing."""
         parts: list[Any] = []
-        if self.glossary is not None:
-            glossary = self.glossary
-            parts.append(
-                {"glossary": [glossary.name, glossary.source, glossary.target, sorted(glossary.entries.items())]}
-            )
+        if self.glossary is not None:  # its fingerprint changes with its pair and any entry
+            parts.append({"glossary": [self.glossary.name, self.glossary.fingerprint]})
         if self.memory.entries:
             parts.append({"memory": self.memory.key_part()})
         return parts
