@@ -226,3 +226,14 @@ def test_any_model_output_keeps_every_marker_once_and_nested(
     assert not depth
     ordered = [m for m in result_markers if m.ordered]
     assert ordered == [m for m in source_markers if m.ordered]  # unnumbered printf keeps its order
+
+
+def test_a_sentence_the_memory_answers_never_reaches_the_model(tmp_path: Path) -> None:
+    """An approved translation of a sentence with a placeholder is used, and the model is not asked for it."""
+    translator = _faked(tmp_path, str.upper)
+    assert translator.memory is not None
+    translator.memory.put("de", "en", "Die Datei %s wurde gelöscht.", "The file %s was removed.", "edit")
+    [result] = translate_segments(translator, [protect_text("Die Datei %s wurde gelöscht. Danke.")], "de", "en")
+    assert result.text == "The file %s was removed. DANKE."
+    assert result.origins == ["memory", "model"]
+    assert translator._engine.seen == ["Danke."]  # type: ignore[union-attr]

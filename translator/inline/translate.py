@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from translator.engine import Translation
-from translator.errors import StoreUnavailable
+from translator.engine import Translation, approved
 from translator.inline.restore import (
     PLACEHOLDER,
     fix_order,
@@ -68,9 +67,16 @@ def translate_segments(
         return [SegmentResult(list(segment)) for segment in segments]
     with translator.preparing():
         plans, distinct = _plan(segments, source)
-        outputs = translator.engine.translate_batch(list(distinct), source, target) if distinct else []
-    approved = _approved(translator, plans, source, target)
-    return _assemble(plans, distinct, outputs, approved)
+        human = _approved(translator, plans, source, target)
+        needed = {  # sentences the memory answered everywhere they stand never reach the model
+            local_numbers(masked[start:end])[0]
+            for index, (masked, _markers, spans) in enumerate(plans)
+            for number, (start, end) in enumerate(spans)
+            if (index, number) not in human
+        }
+        inputs = [sentence for sentence in distinct if sentence in needed]
+        outputs = translator.engine.translate_batch(inputs, source, target) if inputs else []
+    return _assemble(plans, dict(zip(inputs, outputs, strict=True)), human)
 
 
 def segment_alternatives(
@@ -85,10 +91,12 @@ def segment_alternatives(
         return [[] for _ in segments]
     plans, distinct = _plan(segments, source)
     hypotheses = translator.engine.alternatives(list(distinct), source, target, count + 1) if distinct else []
-    ranks = [
-        _assemble(plans, distinct, [Translation(texts[min(rank, len(texts) - 1)]) for texts in hypotheses], {})
-        for rank in range(1, count + 1)
-    ]
+    by_sentence = dict(zip(distinct, hypotheses, strict=True))
+
+    def ranked(rank: int) -> dict[str, Translation]:
+        return {sentence: Translation(texts[min(rank, len(texts) - 1)]) for sentence, texts in by_sentence.items()}
+
+    ranks = [_assemble(plans, ranked(rank), {}) for rank in range(1, count + 1)]
     return [[ranked[index] for ranked in ranks] for index in range(len(segments))]
 
 
@@ -124,16 +132,14 @@ def _approved(translator: Translator, plans: list[Plan], source: str, target: st
         for number, (start, end) in enumerate(spans):
             used = [markers[int(found.group(1))] for found in PLACEHOLDER.finditer(masked[start:end])]
             if used and not any(marker.term for marker in used):
-                wanted[(index, number)] = normalize_source(_readable(masked[start:end], markers))
+                wanted[(index, number)] = _readable(masked[start:end], markers)
     if memory is None or not wanted:
         return {}
-    try:
-        found = memory.lookup(source, target, list(wanted.values()))
-    except StoreUnavailable:  # translation goes on without the memory, as in the engine chain
-        return {}
+    found = approved(memory, list(wanted.values()), source, target)  # {} when the memory is out of use
+    keys = {place: normalize_source(readable) for place, readable in wanted.items()}
     return {
         (index, number): _remask(found[key], plans[index][0][slice(*plans[index][2][number])], plans[index][1])
-        for (index, number), key in wanted.items()
+        for (index, number), key in keys.items()
         if key in found
     }
 
@@ -162,10 +168,7 @@ def _remask(translation: str, sentence: str, markers: list[Marker]) -> str:
 
 
 def _assemble(
-    plans: list[Plan],
-    distinct: dict[str, int],
-    outputs: Sequence[Translation],
-    approved: dict[tuple[int, int], str],
+    plans: list[Plan], translations: Mapping[str, Translation], human: dict[tuple[int, int], str]
 ) -> list[SegmentResult]:
     """The segments put back together from the engine's translation of each distinct sentence (or its
     approved human translation), markers repaired, each sentence's origin kept."""
@@ -178,10 +181,10 @@ def _assemble(
         for number, (start, end) in enumerate(spans):
             tokens.extend(tokens_of(masked[position:start], len(markers)))
             sentence, numbers = local_numbers(masked[start:end])
-            if approved.get((index, number)):
-                output, origin = approved[(index, number)], "memory"
+            if (index, number) in human:
+                output, origin = human[(index, number)], "memory"
             else:
-                found = outputs[distinct[sentence]]
+                found = translations[sentence]
                 output, origin = global_numbers(found.text, numbers, len(markers)), found.origin
             origins.append(origin)
             restored, raised = restore_sentence(masked[start:end], output, markers)
